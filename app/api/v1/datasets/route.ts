@@ -1,0 +1,6 @@
+import { listDatasets } from "@/datasets/datasets";
+import { restRoute } from "@/server/rest";
+
+export const dynamic = "force-dynamic";
+
+export const GET = restRoute("analyst", async () => ({ datasets: await listDatasets() }));

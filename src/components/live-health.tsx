@@ -1,0 +1,69 @@
+"use client";
+
+import { useSubscription } from "@trpc/tanstack-react-query";
+import { useTRPC } from "@/trpc/react";
+
+/** Database and worker status, streamed from the server (SSE), so it moves without a refresh. */
+export function LiveHealth() {
+  const trpc = useTRPC();
+  const sub = useSubscription(trpc.system.healthStream.subscriptionOptions());
+  const health = sub.data?.data;
+  const connection =
+    sub.status === "pending" ? "live" : sub.status === "connecting" ? "connecting" : sub.status;
+  return (
+    <section aria-labelledby="health-title" className="rounded-xl border border-slate-200 bg-white p-5">
+      <div className="mb-4 flex items-center justify-between">
+        <h2 id="health-title" className="text-sm font-semibold text-slate-700">
+          System health
+        </h2>
+        <span className="flex items-center gap-1.5 text-xs text-slate-500" data-testid="live-status">
+          <span
+            className={`h-2 w-2 rounded-full ${connection === "live" ? "bg-emerald-500" : connection === "error" ? "bg-red-500" : "bg-amber-400"}`}
+          />
+          {connection}
+        </span>
+      </div>
+      <dl className="grid grid-cols-3 gap-4">
+        <Stat label="Status" value={health?.status ?? "…"} tone={health?.status === "ok" ? "good" : "warn"} />
+        <Stat
+          label="Database"
+          value={health?.database ?? "…"}
+          tone={health?.database === "ok" ? "good" : "warn"}
+        />
+        <Stat
+          label="Workers alive"
+          value={health ? String(health.workers) : "…"}
+          tone={health?.workers ? "good" : "warn"}
+          testId="workers-alive"
+        />
+      </dl>
+      <p className="mt-3 text-xs text-slate-400">
+        Last update {health ? new Date(health.checkedAt).toLocaleTimeString() : "—"}
+      </p>
+    </section>
+  );
+}
+
+function Stat({
+  label,
+  value,
+  tone,
+  testId,
+}: {
+  label: string;
+  value: string;
+  tone: "good" | "warn";
+  testId?: string;
+}) {
+  return (
+    <div>
+      <dt className="text-xs uppercase tracking-wide text-slate-500">{label}</dt>
+      <dd
+        data-testid={testId}
+        className={`mt-1 text-2xl font-semibold ${tone === "good" ? "text-slate-900" : "text-amber-600"}`}
+      >
+        {value}
+      </dd>
+    </div>
+  );
+}

@@ -1,0 +1,24 @@
+import type { Role } from "@/auth/roles";
+
+export interface NavItem {
+  href: string;
+  label: string;
+  /** The least role that may open it; the server checks again on every page and procedure. */
+  role: Role;
+  /** Sections planned but not built yet are listed, marked, and not linked. */
+  planned?: boolean;
+}
+
+export const NAV: NavItem[] = [
+  { href: "/", label: "Overview", role: "analyst" },
+  { href: "/upload", label: "Upload", role: "analyst", planned: true },
+  { href: "/jobs", label: "Jobs", role: "analyst", planned: true },
+  { href: "/datasets", label: "Datasets", role: "analyst" },
+  { href: "/quality", label: "Quality", role: "analyst", planned: true },
+  { href: "/promotions", label: "Promotions", role: "admin", planned: true },
+  { href: "/backups", label: "Backups", role: "admin", planned: true },
+  { href: "/schedules", label: "Schedules", role: "operator", planned: true },
+  { href: "/alerts", label: "Alerts", role: "operator", planned: true },
+  { href: "/audit", label: "Audit", role: "admin" },
+  { href: "/settings", label: "Settings", role: "admin" },
+];

@@ -1,0 +1,59 @@
+import path from "node:path";
+import { z } from "zod";
+
+/**
+ * The environment, validated once. A missing or malformed variable fails loudly at boot with the
+ * variable's name, instead of surfacing later as an odd error deep in a request.
+ */
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  /** Any Postgres 14+. Unset: `npm start` runs an embedded Postgres under SLUICE_DATA_DIR. */
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** Where the embedded Postgres, the generated session secret and uploads live. */
+  SLUICE_DATA_DIR: z.string().min(1).default(".data"),
+  /** Signs session cookies. `npm start` generates one under SLUICE_DATA_DIR when unset. */
+  NEXTAUTH_SECRET: z.string().min(32, "NEXTAUTH_SECRET must be at least 32 characters").optional(),
+  NEXTAUTH_URL: z.url().optional(),
+  ADMIN_EMAIL: z.email().default("admin@sluice.local"),
+  ADMIN_PASSWORD: z.string().min(12, "ADMIN_PASSWORD must be at least 12 characters").optional(),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /** Seconds without a heartbeat after which a worker process counts as dead. */
+  WORKER_DEAD_AFTER_SECONDS: z.coerce.number().int().min(5).default(30),
+});
+
+export type Env = z.infer<typeof schema>;
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  if (cached) return cached;
+  const parsed = schema.safeParse(process.env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${lines.join("\n")}`);
+  }
+  cached = parsed.data;
+  return cached;
+}
+
+export function dataDir(): string {
+  return path.resolve(env().SLUICE_DATA_DIR);
+}
+
+/** Points this process (and the children it starts) at a database, e.g. the embedded one. */
+export function connectTo(url: string): void {
+  process.env.DATABASE_URL = url;
+  env().DATABASE_URL = url;
+}
+
+/** The database URL the app and workers use; set by `npm start` when it runs the embedded Postgres. */
+export function databaseUrl(): string {
+  const url = env().DATABASE_URL;
+  if (!url) {
+    throw new Error(
+      "DATABASE_URL is not set. Start Sluice with `npm start` (which runs an embedded Postgres) or set DATABASE_URL.",
+    );
+  }
+  return url;
+}

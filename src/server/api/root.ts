@@ -1,0 +1,21 @@
+import { apiKeysRouter } from "./routers/api-keys";
+import { auditRouter } from "./routers/audit";
+import { datasetsRouter } from "./routers/datasets";
+import { jobsRouter } from "./routers/jobs";
+import { systemRouter } from "./routers/system";
+import { usersRouter } from "./routers/users";
+import { createCallerFactory, createTRPCRouter } from "./trpc";
+
+export const appRouter = createTRPCRouter({
+  system: systemRouter,
+  users: usersRouter,
+  apiKeys: apiKeysRouter,
+  datasets: datasetsRouter,
+  jobs: jobsRouter,
+  audit: auditRouter,
+});
+
+export type AppRouter = typeof appRouter;
+
+/** Calls procedures from server code and tests, with the same role checks as over HTTP. */
+export const createCaller = createCallerFactory(appRouter);

@@ -1,0 +1,33 @@
+import { closePool, pool } from "@/db/pool";
+import { env } from "@/env";
+import packageJson from "../package.json" with { type: "json" };
+import { startWorker } from "./worker";
+
+/**
+ * `npm run worker`: one worker process. Run as many as you like, on any machine, against the same
+ * DATABASE_URL; Graphile Worker shares the work out, Postgres is the only coordinator.
+ */
+process.env.SLUICE_PROCESS ??= "worker";
+const { WORKER_CONCURRENCY } = env();
+const worker = await startWorker({
+  pool: pool(),
+  concurrency: WORKER_CONCURRENCY,
+  version: packageJson.version,
+});
+console.log(`[worker] ${worker.id} started (pid ${process.pid}, concurrency ${WORKER_CONCURRENCY})`);
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`[worker] ${signal}: finishing running jobs, then stopping`);
+  const force = setTimeout(() => {
+    console.error("[worker] jobs did not finish within 30s; exiting (they will be retried)");
+    process.exit(1);
+  }, 30_000);
+  await worker.stop();
+  await closePool();
+  clearTimeout(force);
+  process.exit(0);
+}
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void shutdown(signal));

@@ -1,0 +1,13 @@
+import type { TaskList } from "graphile-worker";
+import type { TaskName } from "@/queue/tasks";
+import type { WorkerContext } from "./sluice-task";
+import { ping } from "./tasks/ping";
+
+/** Every task a Sluice worker runs, by the name jobs are enqueued under. */
+const tasks: Record<TaskName, (ctx: WorkerContext) => TaskList[string]> = {
+  ping,
+};
+
+export function taskList(ctx: WorkerContext): TaskList {
+  return Object.fromEntries(Object.entries(tasks).map(([name, make]) => [name, make(ctx)]));
+}

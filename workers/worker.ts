@@ -1,0 +1,70 @@
+import { randomUUID } from "node:crypto";
+import { type Runner, run } from "graphile-worker";
+import type pg from "pg";
+import { graphileLogger } from "@/queue/graphile-logger";
+import {
+  HEARTBEAT_INTERVAL_MS,
+  markWorkerStopped,
+  recordHeartbeat,
+  registerWorkerProcess,
+} from "@/queue/worker-registry";
+import { taskList } from "./task-list";
+
+export interface SluiceWorker {
+  id: string;
+  runner: Runner;
+  /** Stops taking jobs, lets running ones finish, records the stop. */
+  stop(): Promise<void>;
+}
+
+/**
+ * One worker process's engine: a Graphile Worker runner with Sluice's tasks, registered in
+ * app.worker_processes and heartbeating so the console knows it is alive.
+ */
+export async function startWorker(opts: {
+  pool: pg.Pool;
+  concurrency: number;
+  version: string;
+}): Promise<SluiceWorker> {
+  const id = randomUUID();
+  const graphileWorkerIds = new Set<string>();
+  await registerWorkerProcess(opts.pool, { id, concurrency: opts.concurrency, version: opts.version });
+
+  const runner = await run({
+    pgPool: opts.pool,
+    concurrency: opts.concurrency,
+    taskList: taskList({ workerProcessId: id }),
+    noHandleSignals: true,
+    pollInterval: 1000,
+    // Schedules come with the operator console; until then, no crontab file is read.
+    parsedCronItems: [],
+    logger: graphileLogger(),
+  });
+  runner.events.on("worker:create", ({ worker }) => {
+    graphileWorkerIds.add(worker.workerId);
+  });
+  runner.events.on("worker:stop", ({ worker }) => {
+    graphileWorkerIds.delete(worker.workerId);
+  });
+
+  const beat = () =>
+    recordHeartbeat(opts.pool, id, [...graphileWorkerIds]).catch((err: Error) =>
+      console.error(`[worker] heartbeat failed: ${err.message}`),
+    );
+  await beat();
+  const heartbeat = setInterval(beat, HEARTBEAT_INTERVAL_MS);
+
+  let stopping: Promise<void> | undefined;
+  return {
+    id,
+    runner,
+    stop() {
+      stopping ??= (async () => {
+        clearInterval(heartbeat);
+        await runner.stop();
+        await markWorkerStopped(opts.pool, id).catch(() => undefined);
+      })();
+      return stopping;
+    },
+  };
+}
