@@ -1,5 +1,7 @@
 /** @type {import('next').NextConfig} */
 const nextConfig = {
+  // Separate build folders let several checkouts' servers (e.g. tests beside a dev server) coexist.
+  distDir: process.env.NEXT_DIST_DIR || ".next",
   // Server-only packages with native parts or dynamic requires stay outside the bundle.
   serverExternalPackages: [
     "pg",

@@ -16,8 +16,8 @@ const INPUTS = [
   "tsconfig.json",
   "package-lock.json",
 ];
-const SKIP = new Set(["generated", "node_modules", ".next"]);
-const STAMP = ".next/sluice-build-hash";
+const SKIP = new Set(["generated", "node_modules"]);
+const distDir = () => process.env.NEXT_DIST_DIR || ".next";
 
 export function sourceHash(root: string): string {
   const hash = createHash("sha256");
@@ -42,5 +42,5 @@ export function buildIsCurrent(root: string, hash: string): boolean {
 }
 
 export function markBuilt(root: string, hash: string): void {
-  writeFileSync(path.join(root, STAMP), hash);
+  writeFileSync(path.join(root, distDir(), "sluice-build-hash"), hash);
 }
