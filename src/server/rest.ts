@@ -26,7 +26,8 @@ export function restRoute<R extends Role | null, P = Record<string, never>>(
 ) {
   return async (req: Request, route: { params: Promise<P> }): Promise<Response> => {
     try {
-      const { actor, badKey } = await requestActor(req.headers);
+      // Open routes (health) need nobody's identity: skip the lookup.
+      const { actor, badKey } = role ? await requestActor(req.headers) : { actor: null, badKey: false };
       if (badKey) return errorResponse("UNAUTHORIZED", "The API key is unknown, malformed or revoked");
       if (role) {
         if (!actor) {

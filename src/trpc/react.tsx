@@ -8,12 +8,16 @@ import {
   loggerLink,
   splitLink,
 } from "@trpc/client";
+import type { inferRouterOutputs } from "@trpc/server";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import { useState } from "react";
 import superjson from "superjson";
 import type { AppRouter } from "@/server/api/root";
 
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
+
+/** What each procedure answers, as the browser receives it (e.g. `RouterOutputs["users"]["list"]`). */
+export type RouterOutputs = inferRouterOutputs<AppRouter>;
 
 function makeQueryClient() {
   return new QueryClient({

@@ -1,0 +1,23 @@
+/** A white bordered section with a heading, for forms and side content. */
+export function Panel({
+  title,
+  description,
+  children,
+  className = "",
+}: {
+  title: string;
+  description?: React.ReactNode;
+  children: React.ReactNode;
+  className?: string;
+}) {
+  const id = `panel-${title.toLowerCase().replace(/[^a-z0-9]+/g, "-")}`;
+  return (
+    <section aria-labelledby={id} className={`rounded-lg border border-slate-200 bg-white p-4 ${className}`}>
+      <h2 id={id} className="text-sm font-semibold text-slate-800">
+        {title}
+      </h2>
+      {description && <p className="mt-0.5 text-xs text-slate-500">{description}</p>}
+      <div className="mt-3">{children}</div>
+    </section>
+  );
+}
