@@ -18,6 +18,8 @@ const schema = z.object({
   ADMIN_EMAIL: z.email().default("admin@sluice.local"),
   ADMIN_PASSWORD: z.string().min(12, "ADMIN_PASSWORD must be at least 12 characters").optional(),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /** Worker processes `npm start` runs beside the web console (more: `npm run worker` anywhere). */
+  WORKER_PROCESSES: z.coerce.number().int().min(1).max(32).default(1),
   /** Seconds without a heartbeat after which a worker process counts as dead. */
   WORKER_DEAD_AFTER_SECONDS: z.coerce.number().int().min(5).default(30),
 });

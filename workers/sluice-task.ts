@@ -1,4 +1,5 @@
 import type { JobHelpers, Task } from "graphile-worker";
+import { PermanentJobError } from "@/queue/errors";
 import { markJobFailed, markJobRunning, markJobSucceeded } from "@/queue/jobs";
 import { type TaskName, type TaskPayload, taskPayloads } from "@/queue/tasks";
 import { recordJobOutcome } from "@/queue/worker-registry";
@@ -14,12 +15,29 @@ export type SluiceTaskBody<T extends TaskName> = (
   ctx: WorkerContext,
 ) => Promise<object | undefined>;
 
+export interface SluiceTaskOptions<T extends TaskName> {
+  /**
+   * `job`: this task is the whole Sluice job (marked running, then succeeded with the body's counts).
+   * `step`: one step of a longer job (e.g. one chunk of an upload); the steps themselves move the
+   * job along, and the wrapper only reports failures.
+   */
+  lifecycle?: "job" | "step";
+  /** Clean-up when the job fails for good (e.g. remove a half-loaded batch). */
+  onFailure?: (payload: TaskPayload<T>, message: string, helpers: JobHelpers) => Promise<void>;
+}
+
 /**
  * Wraps a task body with what every Sluice task does: validate the payload against the one schema
- * the enqueuer used, mark the Sluice job running, then succeeded (with the body's counts) or failed.
- * A failure is final only on the last attempt; before that Graphile Worker retries with backoff.
+ * the enqueuer used, keep the Sluice job's status in step, and tell permanent failures (fail the
+ * job now, no retry) from transient ones (Graphile Worker retries with backoff; the last attempt
+ * fails the job).
  */
-export function sluiceTask<T extends TaskName>(name: T, body: SluiceTaskBody<T>) {
+export function sluiceTask<T extends TaskName>(
+  name: T,
+  body: SluiceTaskBody<T>,
+  opts: SluiceTaskOptions<T> = {},
+) {
+  const lifecycle = opts.lifecycle ?? "job";
   return (ctx: WorkerContext): Task => {
     return async (rawPayload, helpers) => {
       const parsed = taskPayloads[name].safeParse(rawPayload);
@@ -35,25 +53,29 @@ export function sluiceTask<T extends TaskName>(name: T, body: SluiceTaskBody<T>)
         return;
       }
       const payload = parsed.data as TaskPayload<T>;
-      await helpers.withPgClient((c) => markJobRunning(c, payload.jobId, ctx.workerProcessId));
+      if (lifecycle === "job")
+        await helpers.withPgClient((c) => markJobRunning(c, payload.jobId, ctx.workerProcessId));
       try {
         const counts = await body(payload, helpers, ctx);
         await helpers.withPgClient(async (c) => {
-          await markJobSucceeded(c, payload.jobId, counts ?? {});
+          if (lifecycle === "job") await markJobSucceeded(c, payload.jobId, counts ?? {});
           await recordJobOutcome(c, ctx.workerProcessId, true);
         });
       } catch (err) {
-        const final = helpers.job.attempts >= helpers.job.max_attempts;
+        const permanent = err instanceof PermanentJobError;
+        const final = permanent || helpers.job.attempts >= helpers.job.max_attempts;
+        const message = err instanceof Error ? err.message : String(err);
+        if (final && opts.onFailure) await opts.onFailure(payload, message, helpers);
         await helpers.withPgClient(async (c) => {
-          await markJobFailed(c, payload.jobId, errorMessage(err), final);
+          if (!(final && opts.onFailure)) await markJobFailed(c, payload.jobId, message, final);
           await recordJobOutcome(c, ctx.workerProcessId, false);
         });
+        if (permanent) {
+          helpers.logger.error(`${name}: ${message} (permanent; not retried)`);
+          return;
+        }
         throw err;
       }
     };
   };
-}
-
-function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

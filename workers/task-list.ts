@@ -1,11 +1,15 @@
 import type { TaskList } from "graphile-worker";
 import type { TaskName } from "@/queue/tasks";
 import type { WorkerContext } from "./sluice-task";
+import { ingest, ingestChunk, ingestFinalize } from "./tasks/ingest";
 import { ping } from "./tasks/ping";
 
 /** Every task a Sluice worker runs, by the name jobs are enqueued under. */
 const tasks: Record<TaskName, (ctx: WorkerContext) => TaskList[string]> = {
   ping,
+  ingest,
+  ingest_chunk: ingestChunk,
+  ingest_finalize: ingestFinalize,
 };
 
 export function taskList(ctx: WorkerContext): TaskList {

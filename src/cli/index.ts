@@ -1,8 +1,10 @@
 import { randomBytes } from "node:crypto";
+import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { createApiKey } from "@/api-keys/api-keys";
 import { SYSTEM } from "@/auth/actor";
 import { roleSchema } from "@/auth/roles";
+import { applyDataset } from "@/datasets/registry";
 import { AppError } from "@/server/errors";
 import { createUser } from "@/users/users";
 import { withDatabase } from "./database";
@@ -17,6 +19,9 @@ const USAGE = `Usage: npm run cli -- <command>
       Creates a user. Without --password a strong one is generated and printed once.
   api-key create --name N --role analyst|operator|admin
       Creates an API key and prints it once, alone on the last line.
+  dataset apply FILE.json [--force]
+      Creates or updates a dataset from its JSON definition. A change that drops or retypes
+      columns is refused unless --force.
   migrate
       Applies pending database migrations.
 `;
@@ -52,6 +57,29 @@ const commands: Record<string, Command> = {
     );
     console.log(`Created ${key.role} API key "${key.name}" (${key.prefix}). It is shown only now:`);
     console.log(key.key);
+  },
+
+  "dataset apply": async (args) => {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { force: { type: "boolean" } },
+    });
+    const file = positionals[0];
+    if (!file) throw new Error("Name the definition file: npm run cli -- dataset apply FILE.json");
+    let definition: unknown;
+    try {
+      definition = JSON.parse(await readFile(file, "utf8"));
+    } catch (err) {
+      throw new Error(`Cannot read ${file} as JSON: ${(err as Error).message}`);
+    }
+    const result = await withDatabase(() => applyDataset(definition, SYSTEM, { force: values.force }));
+    if (!result.changed)
+      console.log(`Dataset ${result.name} is already up to date (version ${result.version}).`);
+    else
+      console.log(
+        `Dataset ${result.name} ${result.created ? "created" : "updated"} (version ${result.version}): ${result.changes.join("; ")}`,
+      );
   },
 
   migrate: async () => {

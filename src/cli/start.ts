@@ -2,6 +2,8 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { SYSTEM } from "@/auth/actor";
+import { ensureSampleDatasets } from "@/datasets/samples";
 import { type EmbeddedDatabase, startEmbeddedPostgres } from "@/db/embedded";
 import { closeDb } from "@/db/prisma";
 import { prepareDatabase } from "@/db/setup";
@@ -43,6 +45,10 @@ async function main() {
   log(applied.length ? `applied migrations: ${applied.join(", ")}` : "database schema is up to date");
 
   const firstAdmin = await ensureFirstAdmin(config.ADMIN_EMAIL, config.ADMIN_PASSWORD);
+  if (firstAdmin) {
+    const samples = await ensureSampleDatasets(SYSTEM);
+    if (samples.length) log(`created the sample datasets ${samples.join(", ")} (files in public/samples/)`);
+  }
   await closeDb();
 
   const baseUrl = config.NEXTAUTH_URL ?? `http://localhost:${config.PORT}`;
@@ -69,10 +75,12 @@ async function main() {
     NODE_ENV: dev ? "development" : "production",
     SLUICE_PROCESS: "web",
   });
-  spawnChild("worker", process.execPath, ["--import", "tsx", path.join(root, "workers/index.ts")], {
-    ...childEnv,
-    SLUICE_PROCESS: "worker",
-  });
+  for (let i = 1; i <= config.WORKER_PROCESSES; i++) {
+    spawnChild(`worker ${i}`, process.execPath, ["--import", "tsx", path.join(root, "workers/index.ts")], {
+      ...childEnv,
+      SLUICE_PROCESS: "worker",
+    });
+  }
 
   await waitForHealth(`http://127.0.0.1:${config.PORT}/api/v1/health`);
   const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);

@@ -3,14 +3,21 @@ import { recordAudit } from "@/audit/audit";
 import type { Actor } from "@/auth/actor";
 import { db } from "@/db/prisma";
 import type { Prisma } from "@/generated/prisma/client";
-import { publishLive } from "@/server/live";
+import { LIVE_CHANNEL, publishLive } from "@/server/live";
 import { GRAPHILE_PRIORITY, type Priority } from "./priorities";
 import { type TaskName, type TaskPayload, taskPayloads } from "./tasks";
 
+type PayloadWithoutJob<T extends TaskName> = Omit<TaskPayload<T>, "jobId">;
+
 export interface EnqueueOptions<T extends TaskName> {
   task: T;
-  /** The payload without `jobId`, which is filled in with the new Sluice job's id. */
-  payload: Omit<TaskPayload<T>, "jobId">;
+  /**
+   * The payload without `jobId` (filled in with the new Sluice job's id), or a function that
+   * creates what the job works on (e.g. a batch) in the same transaction and returns the payload.
+   */
+  payload:
+    | PayloadWithoutJob<T>
+    | ((tx: Prisma.TransactionClient, jobId: string) => Promise<PayloadWithoutJob<T>>);
   priority?: Priority;
   datasetId?: string;
   maxAttempts?: number;
@@ -28,26 +35,57 @@ export async function enqueueJob<T extends TaskName>(opts: EnqueueOptions<T>, ac
         type: opts.task,
         priority,
         datasetId: opts.datasetId ?? null,
-        payload: opts.payload as Prisma.InputJsonValue,
         createdById: actor.kind === "user" ? actor.id : null,
       },
     });
-    const payload = taskPayloads[opts.task].parse({ ...opts.payload, jobId: job.id });
+    const rest = typeof opts.payload === "function" ? await opts.payload(tx, job.id) : opts.payload;
+    const payload = taskPayloads[opts.task].parse({ ...rest, jobId: job.id });
+    await tx.job.update({ where: { id: job.id }, data: { payload: payload as Prisma.InputJsonValue } });
     await tx.$executeRaw`SELECT graphile_worker.add_job(
       ${opts.task}, ${JSON.stringify(payload)}::json,
       priority => ${GRAPHILE_PRIORITY[priority]}::int,
       max_attempts => ${opts.maxAttempts ?? 5}::int)`;
     await recordAudit(actor, "job.enqueue", { type: "job", id: job.id }, { task: opts.task, priority }, tx);
-    await tx.$executeRaw`SELECT pg_notify('sluice_events', ${JSON.stringify({ type: "job", jobId: job.id, status: "queued" })})`;
+    await tx.$executeRaw`SELECT pg_notify(${LIVE_CHANNEL}, ${JSON.stringify({ type: "job", jobId: job.id, status: "queued" })})`;
     return job;
   });
 }
 
-export function getJob(id: string) {
-  return db().job.findUnique({ where: { id } });
+/**
+ * Queues a follow-up task of a running Sluice job (a chunk, a final step) from inside a task, at
+ * the job's priority. `jobKey` makes it idempotent: a retried parent does not queue it twice.
+ */
+export async function addFollowUpTask<T extends TaskName>(
+  client: Queryable,
+  task: T,
+  payload: TaskPayload<T>,
+  opts: { jobKey: string; maxAttempts?: number },
+): Promise<void> {
+  const parsed = taskPayloads[task].parse(payload);
+  await client.query(
+    `SELECT graphile_worker.add_job($1, $2::json, job_key => $3, job_key_mode => 'unsafe_dedupe',
+       priority => (SELECT CASE priority WHEN 'emergency' THEN $5::int WHEN 'high' THEN $6::int
+                               WHEN 'background' THEN $7::int ELSE $8::int END FROM app.jobs WHERE id = $9),
+       max_attempts => $4)`,
+    [
+      task,
+      JSON.stringify(parsed),
+      opts.jobKey,
+      opts.maxAttempts ?? 5,
+      GRAPHILE_PRIORITY.emergency,
+      GRAPHILE_PRIORITY.high,
+      GRAPHILE_PRIORITY.background,
+      GRAPHILE_PRIORITY.standard,
+      parsed.jobId,
+    ],
+  );
 }
 
 type Queryable = Pick<pg.ClientBase, "query">;
+
+export function getJob(id: string) {
+  return db().job.findUnique({ where: { id } });
+}
 
 /** Status changes a task reports; each one is a live event too. */
 export async function markJobRunning(
@@ -65,7 +103,7 @@ export async function markJobRunning(
 
 export async function markJobSucceeded(client: Queryable, jobId: string, counts: object = {}): Promise<void> {
   await client.query(
-    `UPDATE app.jobs SET status = 'succeeded', progress = 1, finished_at = now(), counts = $2 WHERE id = $1`,
+    `UPDATE app.jobs SET status = 'succeeded', progress = 1, finished_at = clock_timestamp(), counts = $2 WHERE id = $1`,
     [jobId, JSON.stringify(counts)],
   );
   await publishLive({ type: "job", jobId, status: "succeeded", progress: 1 }, client);

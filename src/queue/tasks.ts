@@ -7,6 +7,12 @@ import { z } from "zod";
 export const taskPayloads = {
   /** Round trip through the queue: proves a worker picks up work and reports back. */
   ping: z.object({ jobId: z.uuid(), message: z.string().max(200).optional() }),
+  /** Plans the load of an uploaded file: finds chunk boundaries, queues one ingest_chunk each. */
+  ingest: z.object({ jobId: z.uuid(), batchId: z.uuid() }),
+  /** Loads one byte range of the file into staging, in one transaction. */
+  ingest_chunk: z.object({ jobId: z.uuid(), batchId: z.uuid(), index: z.number().int().min(0) }),
+  /** After the last chunk: duplicates by key, classification against production, the batch is staged. */
+  ingest_finalize: z.object({ jobId: z.uuid(), batchId: z.uuid() }),
 } as const;
 
 export type TaskName = keyof typeof taskPayloads;

@@ -1,8 +1,10 @@
 import { apiKeysRouter } from "./routers/api-keys";
 import { auditRouter } from "./routers/audit";
+import { batchesRouter } from "./routers/batches";
 import { datasetsRouter } from "./routers/datasets";
 import { jobsRouter } from "./routers/jobs";
 import { systemRouter } from "./routers/system";
+import { uploadsRouter } from "./routers/uploads";
 import { usersRouter } from "./routers/users";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
@@ -12,6 +14,8 @@ export const appRouter = createTRPCRouter({
   apiKeys: apiKeysRouter,
   datasets: datasetsRouter,
   jobs: jobsRouter,
+  uploads: uploadsRouter,
+  batches: batchesRouter,
   audit: auditRouter,
 });
 

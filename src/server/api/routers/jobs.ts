@@ -1,14 +1,34 @@
+import { tracked } from "@trpc/server";
 import { z } from "zod";
-import { enqueueJob, getJob } from "@/queue/jobs";
+import { jobListInput, listJobs } from "@/queue/job-list";
+import { jobView } from "@/queue/job-view";
+import { enqueueJob } from "@/queue/jobs";
 import { prioritySchema } from "@/queue/priorities";
-import { AppError } from "@/server/errors";
+import { liveHub } from "@/server/live";
 import { analystProcedure, createTRPCRouter, operatorProcedure } from "../trpc";
 
 export const jobsRouter = createTRPCRouter({
-  get: analystProcedure.input(z.object({ id: z.uuid() })).query(async ({ input }) => {
-    const job = await getJob(input.id);
-    if (!job) throw new AppError("NOT_FOUND", "No such job");
-    return job;
+  list: analystProcedure.input(jobListInput).query(({ ctx, input }) => listJobs(input, ctx.actor)),
+  get: analystProcedure.input(z.object({ id: z.uuid() })).query(({ input }) => jobView(input.id)),
+  /**
+   * Live job events over SSE: `{jobId, status, progress}` as workers report them (at least once a
+   * second while a job runs), or `{reconnected: true}` after the server's listener reconnected, when
+   * the browser should refetch. Filter by job to follow one.
+   */
+  live: analystProcedure.input(z.object({ jobId: z.uuid().optional() })).subscription(async function* ({
+    input,
+    signal,
+  }) {
+    let seq = 0;
+    for await (const e of liveHub().events(signal)) {
+      if (e === "reconnect") {
+        yield tracked(String(++seq), { reconnected: true as const });
+        continue;
+      }
+      if (e === "tick" || e.type !== "job") continue;
+      if (input.jobId && e.jobId !== input.jobId) continue;
+      yield tracked(String(++seq), { jobId: e.jobId, status: e.status, progress: e.progress ?? null });
+    }
   }),
   /** A round trip through the queue, for checking that workers pick up work. */
   ping: operatorProcedure

@@ -1,0 +1,363 @@
+import type pg from "pg";
+import { parseDefinition } from "@/datasets/registry";
+import { productionTable, rowHashSql, stagingTable } from "@/datasets/tables";
+import { quoteIdent } from "@/db/identifiers";
+import { db } from "@/db/prisma";
+import { PermanentJobError } from "@/queue/errors";
+import { addFollowUpTask, markJobFailed, markJobRunning, markJobSucceeded } from "@/queue/jobs";
+import { publishLive } from "@/server/live";
+import { isAsciiCompatible } from "./csv/encoding";
+import { CsvSyntaxError } from "./csv/parser";
+import { type ChunkPlan, scanChunks } from "./csv/scan";
+import type { FileInfo } from "./inspect";
+import { loadChunk } from "./load-chunk";
+import type { Mapping } from "./mapping";
+import { uploadPath } from "./store";
+
+/**
+ * The ingest pipeline as three steps, each a Graphile Worker task: plan (find chunk boundaries,
+ * queue one chunk task each, so several workers load one file), chunk (load a byte range in one
+ * transaction), finalize (after the last chunk: duplicates, classification, the batch is staged).
+ * Every step is idempotent: a retry or a second delivery changes nothing twice.
+ */
+export function chunkTargetBytes(): number {
+  const v = Number(process.env.INGEST_CHUNK_BYTES);
+  return Number.isFinite(v) && v > 0 ? v : 16 * 1024 * 1024;
+}
+
+interface BatchContext {
+  batchId: string;
+  jobId: string;
+  status: string;
+  fileName: string;
+  filePath: string;
+  sizeBytes: number;
+  fileInfo: FileInfo;
+  mapping: Mapping;
+  def: ReturnType<typeof parseDefinition>;
+  rows: number;
+}
+
+async function batchContext(batchId: string): Promise<BatchContext> {
+  const batch = await db().batch.findUnique({
+    where: { id: batchId },
+    include: { upload: true, dataset: true },
+  });
+  if (!batch) throw new PermanentJobError(`Batch ${batchId} no longer exists`);
+  return {
+    batchId,
+    jobId: batch.jobId,
+    status: batch.status,
+    fileName: batch.upload.fileName,
+    filePath: uploadPath(batch.upload.storageKey),
+    sizeBytes: Number(batch.upload.sizeBytes),
+    fileInfo: batch.fileInfo as unknown as FileInfo,
+    mapping: batch.mapping as Mapping,
+    def: parseDefinition(batch.dataset.definition),
+    rows: batch.rows,
+  };
+}
+
+const chunkKey = (batchId: string, index: number) => `ingest_chunk:${batchId}:${index}`;
+
+export async function planIngest(
+  pool: pg.Pool,
+  p: { jobId: string; batchId: string },
+  workerId: string | null,
+): Promise<void> {
+  const ctx = await batchContext(p.batchId);
+  if (ctx.status !== "loading") return;
+  await markJobRunning(pool, p.jobId, workerId);
+  let chunks: ChunkPlan[];
+  let rows = 0;
+  if (isAsciiCompatible(ctx.fileInfo.encoding)) {
+    const scan = await scanChunks(ctx.filePath, {
+      offset: ctx.fileInfo.bom,
+      targetBytes: chunkTargetBytes(),
+    });
+    chunks = scan.chunks;
+    rows = scan.rows;
+  } else {
+    // UTF-16 has no byte-level record boundaries to split at: one chunk.
+    chunks = [
+      { index: 0, start: ctx.fileInfo.bom, end: ctx.sizeBytes, firstRow: 1, firstLine: 1, hasHeader: true },
+    ];
+  }
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    for (const c of chunks) {
+      await client.query(
+        `INSERT INTO app.batch_chunks (batch_id, index, start_byte, end_byte, first_row, first_line, has_header)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
+        [p.batchId, c.index, c.start, c.end, c.firstRow, c.firstLine, c.hasHeader],
+      );
+    }
+    await client.query("UPDATE app.batches SET chunks_total = $2, rows = $3 WHERE id = $1", [
+      p.batchId,
+      chunks.length,
+      rows,
+    ]);
+    await client.query(
+      `UPDATE app.jobs SET counts = jsonb_build_object('rows', $2::int, 'chunks', $3::int) WHERE id = $1`,
+      [p.jobId, rows, chunks.length],
+    );
+    const { rows: pending } = await client.query<{ index: number }>(
+      "SELECT index FROM app.batch_chunks WHERE batch_id = $1 AND done_at IS NULL ORDER BY index",
+      [p.batchId],
+    );
+    for (const c of pending) {
+      await addFollowUpTask(
+        client,
+        "ingest_chunk",
+        { jobId: p.jobId, batchId: p.batchId, index: c.index },
+        { jobKey: chunkKey(p.batchId, c.index) },
+      );
+    }
+    await client.query("COMMIT");
+  } catch (err) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+export async function runChunk(
+  pool: pg.Pool,
+  p: { jobId: string; batchId: string; index: number },
+): Promise<void> {
+  const ctx = await batchContext(p.batchId);
+  if (ctx.status !== "loading") return;
+  const { rows: chunkRows } = await pool.query(
+    "SELECT start_byte, end_byte, first_row, first_line, has_header, done_at FROM app.batch_chunks WHERE batch_id = $1 AND index = $2",
+    [p.batchId, p.index],
+  );
+  const chunk = chunkRows[0];
+  if (!chunk) throw new PermanentJobError(`Chunk ${p.index} of batch ${p.batchId} was never planned`);
+  if (chunk.done_at) return;
+
+  // Progress goes through its own connection: the load's transaction is invisible until it commits.
+  let progress: Promise<unknown> = Promise.resolve();
+  const report = (rowsDone: number) => {
+    progress = progress.then(() => reportProgress(pool, p, rowsDone, ctx.rows)).catch(() => undefined);
+  };
+
+  const client = await pool.connect();
+  let broken = false;
+  try {
+    await client.query("BEGIN");
+    // One loader per chunk at a time; a second delivery waits, then finds the chunk done.
+    await client.query("SELECT pg_advisory_xact_lock(hashtext($1), $2)", [p.batchId, p.index]);
+    const { rows: again } = await client.query(
+      "SELECT done_at FROM app.batch_chunks WHERE batch_id = $1 AND index = $2",
+      [p.batchId, p.index],
+    );
+    if (again[0]?.done_at) {
+      await client.query("ROLLBACK");
+      return;
+    }
+    const result = await loadChunk(client, {
+      def: ctx.def,
+      fileInfo: ctx.fileInfo,
+      mapping: ctx.mapping,
+      filePath: ctx.filePath,
+      chunk: {
+        batchId: p.batchId,
+        start: Number(chunk.start_byte),
+        end: Number(chunk.end_byte),
+        firstRow: chunk.first_row,
+        firstLine: chunk.first_line,
+        hasHeader: chunk.has_header,
+      },
+      onProgress: report,
+    });
+    await progress;
+    await client.query(
+      "UPDATE app.batch_chunks SET done_at = now(), rows_done = $3, valid = $4, rejected = $5 WHERE batch_id = $1 AND index = $2",
+      [p.batchId, p.index, result.rows, result.valid, result.rejected],
+    );
+    const { rows: totals } = await client.query<{ chunks_done: number; chunks_total: number }>(
+      `UPDATE app.batches SET chunks_done = chunks_done + 1, valid = valid + $2, rejected = rejected + $3,
+         violations = COALESCE((SELECT jsonb_object_agg(key, total) FROM (
+           SELECT key, sum(value::int) AS total FROM (
+             SELECT * FROM jsonb_each_text(violations) UNION ALL SELECT * FROM jsonb_each_text($4::jsonb)) v
+           GROUP BY key) t), '{}')
+       WHERE id = $1 RETURNING chunks_done, chunks_total`,
+      [p.batchId, result.valid, result.rejected, JSON.stringify(result.violations)],
+    );
+    const t = totals[0]!;
+    if (t.chunks_done >= t.chunks_total) {
+      await addFollowUpTask(
+        client,
+        "ingest_finalize",
+        { jobId: p.jobId, batchId: p.batchId },
+        { jobKey: `ingest_finalize:${p.batchId}` },
+      );
+    }
+    await client.query("COMMIT");
+  } catch (err) {
+    broken = true;
+    await client.query("ROLLBACK").catch(() => undefined);
+    if (err instanceof CsvSyntaxError) throw new PermanentJobError(`${ctx.fileName}: ${err.message}`);
+    throw err;
+  } finally {
+    // A connection that was mid-COPY when something failed is not reused.
+    client.release(broken);
+  }
+}
+
+async function reportProgress(
+  pool: pg.Pool,
+  p: { jobId: string; batchId: string; index: number },
+  rowsDone: number,
+  total: number,
+) {
+  await pool.query(
+    "UPDATE app.batch_chunks SET rows_done = $3 WHERE batch_id = $1 AND index = $2 AND done_at IS NULL",
+    [p.batchId, p.index, rowsDone],
+  );
+  const { rows } = await pool.query<{ done: number }>(
+    "SELECT COALESCE(sum(rows_done), 0)::int AS done FROM app.batch_chunks WHERE batch_id = $1",
+    [p.batchId],
+  );
+  const done = rows[0]?.done ?? 0;
+  const progress = total > 0 ? Math.min(0.99, done / total) : 0;
+  await pool.query(
+    "UPDATE app.jobs SET progress = GREATEST(progress, $2) WHERE id = $1 AND status = 'running'",
+    [p.jobId, progress],
+  );
+  await publishLive({ type: "job", jobId: p.jobId, status: "running", progress }, pool);
+}
+
+export async function finalizeBatch(pool: pg.Pool, p: { jobId: string; batchId: string }): Promise<void> {
+  const ctx = await batchContext(p.batchId);
+  if (ctx.status !== "loading") return;
+  const { def } = ctx;
+  const staging = stagingTable(def.name);
+  const production = productionTable(def.name);
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    const { rows: locked } = await client.query("SELECT status FROM app.batches WHERE id = $1 FOR UPDATE", [
+      p.batchId,
+    ]);
+    if (locked[0]?.status !== "loading") {
+      await client.query("ROLLBACK");
+      return;
+    }
+    let duplicates = 0;
+    if (def.key.length) {
+      const key = def.key.map(quoteIdent).join(", ");
+      const keyText =
+        def.key.length === 1
+          ? `d.${quoteIdent(def.key[0]!)}::text`
+          : `concat_ws(', ', ${def.key.map((k) => `d.${quoteIdent(k)}`).join(", ")})`;
+      const { rows: any } = await client.query(
+        `SELECT 1 FROM ${staging} WHERE _batch_id = $1 GROUP BY ${key} HAVING count(*) > 1 LIMIT 1`,
+        [p.batchId],
+      );
+      if (any.length) {
+        // The first occurrence is staged; later ones move to the rejects with the row they repeat.
+        const res = await client.query(
+          `WITH ranked AS (
+             SELECT _row, row_number() OVER w AS rn, first_value(_row) OVER w AS first_row
+             FROM ${staging} WHERE _batch_id = $1 WINDOW w AS (PARTITION BY ${key} ORDER BY _row)),
+           d AS (
+             DELETE FROM ${staging} s USING ranked r
+             WHERE s._batch_id = $1 AND s._row = r._row AND r.rn > 1
+             RETURNING s.*, r.first_row)
+           INSERT INTO app.batch_rejects (batch_id, row_number, line_number, "values", violations)
+           SELECT $1, d._row, d._line, to_jsonb(d) - '_batch_id' - '_row' - '_line' - 'first_row',
+             jsonb_build_array(jsonb_build_object('column', $2::text, 'rule', 'duplicate', 'value', ${keyText},
+               'message', 'repeats the key of row ' || d.first_row || '; the first occurrence is staged'))
+           FROM d`,
+          [p.batchId, def.key.join(", ")],
+        );
+        duplicates = res.rowCount ?? 0;
+      }
+    }
+    const classification = await classify(client, def, p.batchId, staging, production);
+    const { rows: done } = await client.query(
+      `UPDATE app.batches SET status = 'staged', staged_at = now(), duplicates = $2, valid = valid - $2,
+         classification = $3 WHERE id = $1 RETURNING rows, valid, rejected, duplicates, chunks_total`,
+      [p.batchId, duplicates, JSON.stringify(classification)],
+    );
+    const b = done[0]!;
+    const rows = b.valid + b.rejected + b.duplicates;
+    await client.query("UPDATE app.batches SET rows = $2 WHERE id = $1", [p.batchId, rows]);
+    await markJobSucceeded(client, p.jobId, {
+      rows,
+      valid: b.valid,
+      rejected: b.rejected,
+      duplicates: b.duplicates,
+      chunks: b.chunks_total,
+      ...classification,
+    });
+    await client.query("COMMIT");
+  } catch (err) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+/** New / changed / unchanged against production, by key and row hash. */
+async function classify(
+  client: pg.ClientBase,
+  def: BatchContext["def"],
+  batchId: string,
+  staging: string,
+  production: string,
+): Promise<{ new: number; changed: number; unchanged: number }> {
+  const { rows: count } = await client.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM ${staging} WHERE _batch_id = $1`,
+    [batchId],
+  );
+  const total = count[0]?.n ?? 0;
+  const { rows: hasProd } = await client.query(`SELECT 1 FROM ${production} LIMIT 1`);
+  if (!def.key.length || !hasProd.length) return { new: total, changed: 0, unchanged: 0 };
+  const on = def.key.map((k) => `p.${quoteIdent(k)} = s.${quoteIdent(k)}`).join(" AND ");
+  const { rows } = await client.query<{ new: number; changed: number; unchanged: number }>(
+    `SELECT count(*) FILTER (WHERE p._hash IS NULL)::int AS new,
+            count(*) FILTER (WHERE p._hash IS NOT NULL AND p._hash <> ${rowHashSql(def, "s")})::int AS changed,
+            count(*) FILTER (WHERE p._hash = ${rowHashSql(def, "s")})::int AS unchanged
+     FROM ${staging} s LEFT JOIN ${production} p ON ${on} WHERE s._batch_id = $1`,
+    [batchId],
+  );
+  return rows[0]!;
+}
+
+/**
+ * A job that cannot finish: the batch is marked failed and everything it staged is removed in one
+ * transaction, so no half-loaded batch is ever visible; its remaining chunk tasks are dropped.
+ */
+export async function failIngest(
+  pool: pg.Pool,
+  p: { jobId: string; batchId: string },
+  message: string,
+): Promise<void> {
+  const ctx = await batchContext(p.batchId).catch(() => null);
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    const { rows } = await client.query<{ chunks_total: number }>(
+      "UPDATE app.batches SET status = 'failed' WHERE id = $1 AND status = 'loading' RETURNING chunks_total",
+      [p.batchId],
+    );
+    if (ctx)
+      await client.query(`DELETE FROM ${stagingTable(ctx.def.name)} WHERE _batch_id = $1`, [p.batchId]);
+    await client.query("DELETE FROM app.batch_rejects WHERE batch_id = $1", [p.batchId]);
+    await markJobFailed(client, p.jobId, message, true);
+    for (let i = 0; i < (rows[0]?.chunks_total ?? 0); i++) {
+      await client.query("SELECT graphile_worker.remove_job($1)", [chunkKey(p.batchId, i)]);
+    }
+    await client.query("COMMIT");
+  } catch (err) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}

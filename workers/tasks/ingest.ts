@@ -1,0 +1,33 @@
+import { pool } from "@/db/pool";
+import { failIngest, finalizeBatch, planIngest, runChunk } from "@/ingest/pipeline";
+import { sluiceTask } from "../sluice-task";
+
+/** Clean-up shared by the three steps: a failed load leaves no staged rows behind. */
+const onFailure = (p: { jobId: string; batchId: string }, message: string) => failIngest(pool(), p, message);
+
+export const ingest = sluiceTask(
+  "ingest",
+  async (p, _helpers, ctx) => {
+    await planIngest(pool(), p, ctx.workerProcessId);
+    return undefined;
+  },
+  { lifecycle: "step", onFailure },
+);
+
+export const ingestChunk = sluiceTask(
+  "ingest_chunk",
+  async (p) => {
+    await runChunk(pool(), p);
+    return undefined;
+  },
+  { lifecycle: "step", onFailure },
+);
+
+export const ingestFinalize = sluiceTask(
+  "ingest_finalize",
+  async (p) => {
+    await finalizeBatch(pool(), p);
+    return undefined;
+  },
+  { lifecycle: "step", onFailure },
+);
