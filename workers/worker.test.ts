@@ -52,8 +52,10 @@ describe("a running worker", () => {
     const row = await workerRow(worker.id);
     expect(row).toMatchObject({ pid: process.pid, concurrency: 2, version: "test", stopped_at: null });
     expect(row.host).toEqual(expect.any(String));
-    // The ids are what force_unlock_workers needs to free a dead worker's jobs.
-    expect(row.graphile_worker_ids).toHaveLength(2);
+    // The ids are what force_unlock_workers needs to free a dead worker's jobs: the pool's and
+    // one per concurrent worker.
+    expect(row.graphile_worker_ids).toHaveLength(3);
+    expect(row.graphile_worker_ids.filter((i: string) => i.startsWith("pool-"))).toHaveLength(1);
   });
 
   it("runs a ping to success and records which worker ran it", async () => {

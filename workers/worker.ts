@@ -6,6 +6,8 @@ import { graphileLogger } from "@/queue/graphile-logger";
 import {
   HEARTBEAT_INTERVAL_MS,
   markWorkerStopped,
+  REAP_INTERVAL_MS,
+  reapDeadWorkers,
   recordHeartbeat,
   registerWorkerProcess,
 } from "@/queue/worker-registry";
@@ -36,6 +38,10 @@ export async function startWorker(opts: {
   events.on("worker:create", ({ worker }) => {
     graphileWorkerIds.add(worker.workerId);
   });
+  // Jobs are locked by the pool's id as well as by each worker's; a dead process's locks need both.
+  events.on("pool:create", ({ workerPool }) => {
+    graphileWorkerIds.add(workerPool.id);
+  });
   events.on("worker:stop", ({ worker }) => {
     graphileWorkerIds.delete(worker.workerId);
   });
@@ -58,6 +64,18 @@ export async function startWorker(opts: {
     );
   await beat();
   const heartbeat = setInterval(beat, HEARTBEAT_INTERVAL_MS);
+  const reap = () =>
+    reapDeadWorkers(opts.pool)
+      .then((dead) => {
+        for (const d of dead) {
+          console.warn(
+            `[worker] worker ${d.id} stopped heartbeating; unlocked its jobs (${d.graphileWorkerIds.join(", ") || "none"})`,
+          );
+        }
+      })
+      .catch((err: Error) => console.error(`[worker] reaping dead workers failed: ${err.message}`));
+  await reap();
+  const reaper = setInterval(reap, REAP_INTERVAL_MS);
 
   let stopping: Promise<void> | undefined;
   return {
@@ -66,6 +84,7 @@ export async function startWorker(opts: {
     stop() {
       stopping ??= (async () => {
         clearInterval(heartbeat);
+        clearInterval(reaper);
         await runner.stop();
         await markWorkerStopped(opts.pool, id).catch(() => undefined);
       })();

@@ -6,7 +6,11 @@ import { z } from "zod";
  */
 export const taskPayloads = {
   /** Round trip through the queue: proves a worker picks up work and reports back. */
-  ping: z.object({ jobId: z.uuid(), message: z.string().max(200).optional() }),
+  ping: z.object({
+    jobId: z.uuid(),
+    message: z.string().max(200).optional(),
+    holdMs: z.number().int().min(0).max(600_000).optional(),
+  }),
   /** Plans the load of an uploaded file: finds chunk boundaries, queues one ingest_chunk each. */
   ingest: z.object({ jobId: z.uuid(), batchId: z.uuid() }),
   /** Loads one byte range of the file into staging, in one transaction. */

@@ -9,6 +9,8 @@ import { publishLive } from "@/server/live";
  * heartbeat is recent.
  */
 export const HEARTBEAT_INTERVAL_MS = 5_000;
+/** How often each worker looks for dead ones (with the 30 s default, a dead worker is found within ~40 s). */
+export const REAP_INTERVAL_MS = 10_000;
 
 type Queryable = Pick<pg.ClientBase, "query">;
 
@@ -48,7 +50,10 @@ export async function recordJobOutcome(client: Queryable, id: string, succeeded:
 }
 
 export async function markWorkerStopped(client: Queryable, id: string): Promise<void> {
-  await client.query("UPDATE app.worker_processes SET stopped_at = now() WHERE id = $1", [id]);
+  await client.query(
+    "UPDATE app.worker_processes SET stopped_at = now(), stop_reason = 'shutdown' WHERE id = $1",
+    [id],
+  );
   await publishLive({ type: "worker", workerId: id, state: "stopped" }, client);
 }
 
@@ -59,4 +64,41 @@ export async function countLiveWorkers(client: Queryable): Promise<number> {
     [env().WORKER_DEAD_AFTER_SECONDS],
   );
   return rows[0]?.n ?? 0;
+}
+
+export interface ReapedWorker {
+  id: string;
+  graphileWorkerIds: string[];
+}
+
+/**
+ * Declares worker processes dead once their heartbeat is older than WORKER_DEAD_AFTER_SECONDS and
+ * unlocks their jobs with Graphile Worker's `force_unlock_workers`, so those jobs run again at once
+ * instead of after Graphile's 4-hour lock timeout. Every live worker runs this now and then; SKIP
+ * LOCKED lets only one of them handle each dead one.
+ */
+export async function reapDeadWorkers(pool: import("pg").Pool): Promise<ReapedWorker[]> {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    const { rows } = await client.query<{ id: string; graphile_worker_ids: string[] | null }>(
+      `UPDATE app.worker_processes SET stopped_at = now(), stop_reason = 'heartbeat-lost'
+       WHERE id IN (
+         SELECT id FROM app.worker_processes
+         WHERE stopped_at IS NULL AND last_heartbeat_at < now() - make_interval(secs => $1)
+         FOR UPDATE SKIP LOCKED)
+       RETURNING id, graphile_worker_ids`,
+      [env().WORKER_DEAD_AFTER_SECONDS],
+    );
+    const ids = rows.flatMap((r) => r.graphile_worker_ids ?? []);
+    if (ids.length) await client.query("SELECT graphile_worker.force_unlock_workers($1::text[])", [ids]);
+    for (const r of rows) await publishLive({ type: "worker", workerId: r.id, state: "stopped" }, client);
+    await client.query("COMMIT");
+    return rows.map((r) => ({ id: r.id, graphileWorkerIds: r.graphile_worker_ids ?? [] }));
+  } catch (err) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
 }
