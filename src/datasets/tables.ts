@@ -9,6 +9,8 @@ import { PG_TYPE } from "./values";
  */
 export const stagingTable = (name: string) => `staging.${quoteIdent(name)}`;
 export const productionTable = (name: string) => `production.${quoteIdent(name)}`;
+/** What each promotion changed in production, so it can be reverted exactly. */
+export const historyTable = (name: string) => `history.${quoteIdent(name)}`;
 
 const columnDdl = (c: ColumnDefinition) => `${quoteIdent(c.name)} ${PG_TYPE[c.type]}`;
 
@@ -32,6 +34,26 @@ export function createTablesSql(def: DatasetDefinition): string[] {
       ${def.key.length ? `, PRIMARY KEY (${key})` : ""}
     )`,
     `CREATE INDEX ON ${productionTable(def.name)} (_batch_id)`,
+    ...createHistoryTableSql(def),
+  ];
+}
+
+/**
+ * history.<name>: per promotion, the previous version of every row it updated or deleted
+ * (`_op` update/delete, all columns) and the key of every row it inserted (`_op` insert).
+ */
+export function createHistoryTableSql(def: DatasetDefinition): string[] {
+  return [
+    `CREATE TABLE IF NOT EXISTS ${historyTable(def.name)} (
+      _promotion_id uuid NOT NULL,
+      _op text NOT NULL,
+      ${def.key.length ? "" : "_id bigint,"}
+      ${def.columns.map(columnDdl).join(",\n      ")},
+      _batch_id uuid,
+      _hash text,
+      _updated_at timestamptz
+    )`,
+    `CREATE INDEX IF NOT EXISTS ${quoteIdent(`${def.name.slice(0, 40)}_history_promotion`)} ON ${historyTable(def.name)} (_promotion_id, _op)`,
   ];
 }
 
@@ -51,19 +73,19 @@ export function diffDefinitions(prev: DatasetDefinition, next: DatasetDefinition
   const destructive: string[] = [];
   const summary: string[] = [];
   const impossible: string[] = [];
-  const tables = [stagingTable(next.name), productionTable(next.name)];
+  const tables = [stagingTable(next.name), productionTable(next.name), historyTable(next.name)];
   const before = new Map(prev.columns.map((c) => [c.name, c]));
   const after = new Map(next.columns.map((c) => [c.name, c]));
 
   for (const c of next.columns) {
     const old = before.get(c.name);
     if (!old) {
-      for (const t of tables) sql.push(`ALTER TABLE ${t} ADD COLUMN ${columnDdl(c)}`);
+      for (const t of tables) sql.push(`ALTER TABLE IF EXISTS ${t} ADD COLUMN ${columnDdl(c)}`);
       summary.push(`add column ${c.name} (${c.type})`);
     } else if (PG_TYPE[old.type] !== PG_TYPE[c.type]) {
       for (const t of tables) {
         sql.push(
-          `ALTER TABLE ${t} ALTER COLUMN ${quoteIdent(c.name)} TYPE ${PG_TYPE[c.type]} USING ${quoteIdent(c.name)}::${PG_TYPE[c.type]}`,
+          `ALTER TABLE IF EXISTS ${t} ALTER COLUMN ${quoteIdent(c.name)} TYPE ${PG_TYPE[c.type]} USING ${quoteIdent(c.name)}::${PG_TYPE[c.type]}`,
         );
       }
       destructive.push(
@@ -76,7 +98,7 @@ export function diffDefinitions(prev: DatasetDefinition, next: DatasetDefinition
   }
   for (const c of prev.columns) {
     if (!after.has(c.name)) {
-      for (const t of tables) sql.push(`ALTER TABLE ${t} DROP COLUMN ${quoteIdent(c.name)}`);
+      for (const t of tables) sql.push(`ALTER TABLE IF EXISTS ${t} DROP COLUMN ${quoteIdent(c.name)}`);
       destructive.push(`column ${c.name} is removed with its data`);
       summary.push(`drop column ${c.name}`);
     }

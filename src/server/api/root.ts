@@ -3,6 +3,7 @@ import { auditRouter } from "./routers/audit";
 import { batchesRouter } from "./routers/batches";
 import { datasetsRouter } from "./routers/datasets";
 import { jobsRouter } from "./routers/jobs";
+import { promotionsRouter } from "./routers/promotions";
 import { systemRouter } from "./routers/system";
 import { uploadsRouter } from "./routers/uploads";
 import { usersRouter } from "./routers/users";
@@ -16,6 +17,7 @@ export const appRouter = createTRPCRouter({
   jobs: jobsRouter,
   uploads: uploadsRouter,
   batches: batchesRouter,
+  promotions: promotionsRouter,
   audit: auditRouter,
 });
 
