@@ -11,8 +11,8 @@ export interface NavItem {
 
 export const NAV: NavItem[] = [
   { href: "/", label: "Overview", role: "analyst" },
-  { href: "/upload", label: "Upload", role: "analyst", planned: true },
-  { href: "/jobs", label: "Jobs", role: "analyst", planned: true },
+  { href: "/upload", label: "Upload", role: "analyst" },
+  { href: "/jobs", label: "Jobs", role: "analyst" },
   { href: "/datasets", label: "Datasets", role: "analyst" },
   { href: "/quality", label: "Quality", role: "analyst", planned: true },
   { href: "/promotions", label: "Promotions", role: "admin", planned: true },

@@ -28,7 +28,7 @@ export interface UploadPreparation {
   remembered: boolean;
   drift: (HeaderDrift & { previousFile: string; previousAt: string }) | null;
   check: ReturnType<typeof checkMapping>;
-  /** From recent uploads' throughput into this dataset (or any), when there are some. */
+  /** From recent large loads' throughput (this dataset's first), or a default rate before any. */
   estimateSeconds: number | null;
 }
 
@@ -58,17 +58,25 @@ export async function prepareUpload(input: z.input<typeof prepareUploadInput>): 
   };
 }
 
-/** Bytes per second of the last successful loads (this dataset first), applied to this file. */
+/** Below this, a load's time is mostly fixed overhead (queueing, planning), not throughput. */
+const MIN_SAMPLE_BYTES = 1024 * 1024;
+/** Used until this installation has loaded a large file: about what a 2-core machine does. */
+const DEFAULT_BYTES_PER_SECOND = 25 * 1024 * 1024;
+const FIXED_SECONDS = 1;
+
+/**
+ * Seconds for a file of this size: a fixed second plus the bytes at the throughput of the last
+ * large successful loads (this dataset's first). Small loads say little about throughput and are
+ * left out, or a tiny sample file would predict an hour for a large one.
+ */
 async function estimateSeconds(datasetId: string, bytes: number): Promise<number | null> {
-  const recent = await db().$queryRaw<{ bytes: bigint; seconds: number; same: boolean }[]>`
-    SELECT u.size_bytes AS bytes, EXTRACT(EPOCH FROM (j.finished_at - j.started_at))::float8 AS seconds,
-           b.dataset_id = ${datasetId}::uuid AS same
+  const recent = await db().$queryRaw<{ bytes: bigint; seconds: number }[]>`
+    SELECT u.size_bytes AS bytes, EXTRACT(EPOCH FROM (j.finished_at - j.started_at))::float8 AS seconds
     FROM app.batches b JOIN app.jobs j ON j.id = b.job_id JOIN app.uploads u ON u.id = b.upload_id
-    WHERE j.status = 'succeeded' AND j.finished_at > j.started_at AND u.size_bytes > 0
+    WHERE j.status = 'succeeded' AND j.finished_at > j.started_at AND u.size_bytes >= ${MIN_SAMPLE_BYTES}
     ORDER BY (b.dataset_id = ${datasetId}::uuid) DESC, j.finished_at DESC LIMIT 5`;
-  if (!recent.length) return null;
   const totalBytes = recent.reduce((s, r) => s + Number(r.bytes), 0);
-  const totalSeconds = recent.reduce((s, r) => s + r.seconds, 0);
-  if (totalSeconds <= 0) return null;
-  return Math.max(1, Math.round(bytes / (totalBytes / totalSeconds)));
+  const totalSeconds = recent.reduce((s, r) => s + Math.max(0, r.seconds - FIXED_SECONDS), 0);
+  const rate = recent.length && totalSeconds > 0 ? totalBytes / totalSeconds : DEFAULT_BYTES_PER_SECOND;
+  return Math.max(1, Math.round(FIXED_SECONDS + bytes / rate));
 }

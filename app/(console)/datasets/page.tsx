@@ -9,5 +9,5 @@ export const metadata: Metadata = { title: "Datasets" };
 export default async function DatasetsPage() {
   const actor = await pageActor();
   if (!hasRole(actor.role, "analyst")) return <AccessDenied needed="analyst" actual={actor.role} />;
-  return <DatasetList />;
+  return <DatasetList canEdit={hasRole(actor.role, "admin")} />;
 }

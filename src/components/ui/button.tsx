@@ -22,6 +22,11 @@ export interface ButtonProps extends ButtonHTMLAttributes<HTMLButtonElement> {
   size?: Size;
 }
 
+/** The button look, for links that act as buttons (see LinkButton). */
+export function buttonClasses(variant: Variant = "secondary", size: Size = "md"): string {
+  return `inline-flex shrink-0 items-center justify-center gap-1.5 whitespace-nowrap rounded-md font-medium outline-none transition-colors focus-visible:ring-2 disabled:cursor-not-allowed disabled:opacity-50 ${VARIANTS[variant]} ${SIZES[size]}`;
+}
+
 /** The console's one button: teal for the main action, outlined for the rest, red for what destroys. */
 export function Button({
   variant = "secondary",
@@ -30,11 +35,5 @@ export function Button({
   className = "",
   ...rest
 }: ButtonProps) {
-  return (
-    <button
-      type={type}
-      className={`inline-flex shrink-0 items-center justify-center gap-1.5 whitespace-nowrap rounded-md font-medium outline-none transition-colors focus-visible:ring-2 disabled:cursor-not-allowed disabled:opacity-50 ${VARIANTS[variant]} ${SIZES[size]} ${className}`}
-      {...rest}
-    />
-  );
+  return <button type={type} className={`${buttonClasses(variant, size)} ${className}`} {...rest} />;
 }
