@@ -1,7 +1,9 @@
 import { expect, test } from "@playwright/test";
 import { cli, signIn, uniqueEmail } from "./helpers";
 
-test("an analyst uploads the sample, maps columns, watches it load and reads counts and rejects", async ({ page }) => {
+test("an analyst uploads the sample, maps columns, watches it load and reads counts and rejects", async ({
+  page,
+}) => {
   const email = uniqueEmail("uploader");
   cli("user", "create", "--email", email, "--role", "analyst", "--password", "analyst-password-3");
   await signIn(page, email, "analyst-password-3");

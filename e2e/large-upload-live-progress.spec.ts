@@ -16,7 +16,9 @@ test("a 1M-row file uploads in the browser with live progress to the end", async
   await page.locator('input[type="file"]').setInputFiles(file);
   await expect(page.getByLabel("Column for external_id")).toHaveValue("external_id");
   // The bytes stream up while columns are mapped; the bar reaches the end.
-  await expect(page.getByTestId("upload-progress")).toHaveAttribute("value", /^(100|1)$/, { timeout: 60_000 });
+  await expect(page.getByTestId("upload-progress")).toHaveAttribute("value", /^(100|1)$/, {
+    timeout: 60_000,
+  });
   await page.getByRole("button", { name: "Start import" }).click();
   await expect(page).toHaveURL(/\/jobs\/[0-9a-f-]{36}$/);
 

@@ -9,6 +9,8 @@ import { startWorker } from "./worker";
  */
 process.env.SLUICE_PROCESS ??= "worker";
 const { WORKER_CONCURRENCY } = env();
+// Each running job may hold a connection (a chunk's COPY) and briefly need another (progress).
+process.env.SLUICE_POOL_MAX ??= String(WORKER_CONCURRENCY * 2 + 4);
 const worker = await startWorker({
   pool: pool(),
   concurrency: WORKER_CONCURRENCY,

@@ -51,11 +51,12 @@ export const columnSchema = z
     if (c.type !== "enum" && c.values) {
       ctx.addIssue({ code: "custom", path: ["values"], message: "`values` only applies to enum columns" });
     }
-    if (
-      (c.min !== undefined || c.max !== undefined) &&
-      !["integer", "decimal", "date", "timestamp"].includes(c.type)
-    ) {
-      ctx.addIssue({ code: "custom", path: ["min"], message: `min/max do not apply to ${c.type} columns` });
+    if ((c.min !== undefined || c.max !== undefined) && !["integer", "decimal"].includes(c.type)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [c.min !== undefined ? "min" : "max"],
+        message: `min/max are numbers and apply to integer and decimal columns, not ${c.type}`,
+      });
     }
     if (c.min !== undefined && c.max !== undefined && c.min > c.max) {
       ctx.addIssue({ code: "custom", path: ["max"], message: "max must be at least min" });

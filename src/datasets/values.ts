@@ -23,7 +23,7 @@ const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 const DECIMAL_COMMA = /^[+-]?\d+,\d+$/;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const TIMESTAMP =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?)? ?(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 // Pragmatic, not RFC 5322: one @, no spaces, a dot in the domain part.
 const EMAIL =
   /^[^\s@"(),:;<>[\\\]]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
@@ -35,8 +35,13 @@ const URL_RE =
 const SPACE_RUN = /\s{2,}|[\t\n\r\f\v]/;
 const TRUE = new Set(["true", "t", "yes", "y", "1"]);
 const FALSE = new Set(["false", "f", "no", "n", "0"]);
-/** Postgres bigint bounds, as strings compared by length then lexically. */
+/** Postgres bigint bounds (magnitudes), as strings compared by length then lexically. */
 const BIGINT_MAX = "9223372036854775807";
+const BIGINT_MIN_MAGNITUDE = "9223372036854775808";
+/** Postgres numeric holds up to 131072 digits before the point (weight) and 16383 after it (scale). */
+const NUMERIC_MAX_EXPONENT = 131_071;
+const NUMERIC_MAX_SCALE = 16_383;
+const DECIMAL_PARTS = /^[+-]?(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 export function compileNormalizer(col: Pick<ColumnDefinition, "normalize" | "type">): (s: string) => string {
@@ -62,12 +67,34 @@ export function compileNormalizer(col: Pick<ColumnDefinition, "normalize" | "typ
 
 function bigintInRange(digits: string): boolean {
   if (digits.length < 19) return true;
+  const bound = digits.startsWith("-") ? BIGINT_MIN_MAGNITUDE : BIGINT_MAX;
   const d = digits.replace(/^[+-]/, "").replace(/^0+(?=\d)/, "");
-  return d.length < BIGINT_MAX.length || (d.length === BIGINT_MAX.length && d <= BIGINT_MAX);
+  return d.length < bound.length || (d.length === bound.length && d <= bound);
+}
+
+/** Whether a syntactically valid decimal fits Postgres numeric (COPY fails the whole load otherwise). */
+function numericInRange(v: string): boolean {
+  if (v.length <= 30 && !/[eE]/.test(v)) return true;
+  const [, intPart = "", frac = "", exp = "0"] = DECIMAL_PARTS.exec(v)!;
+  const e = Number(exp);
+  if (Math.abs(e) >= 1_073_741_823) return false; // Postgres' own bound on an exponent (INT_MAX / 2)
+  if (frac.length - e > NUMERIC_MAX_SCALE) return false;
+  const int = intPart.replace(/^0+/, "");
+  const firstNonZero = frac.search(/[1-9]/);
+  if (!int && firstNonZero === -1) return true; // zero has no magnitude to overflow
+  return (int ? int.length - 1 : -(firstNonZero + 1)) + e <= NUMERIC_MAX_EXPONENT;
+}
+
+/** A zone offset Postgres accepts: under 16 hours, minutes under 60. */
+function realZone(zone: string): boolean {
+  if (zone === "Z" || zone === "z") return true;
+  const digits = zone.slice(1).replace(":", "");
+  return Number(digits.slice(0, 2)) <= 15 && Number(digits.slice(2) || 0) <= 59;
 }
 
 function realDate(y: number, m: number, d: number): boolean {
-  if (m < 1 || m > 12 || d < 1) return false;
+  // Postgres has no year 0 (1 BC); four-digit years start at 0001.
+  if (y < 1 || m < 1 || m > 12 || d < 1) return false;
   const leap = m === 2 && ((y % 4 === 0 && y % 100 !== 0) || y % 400 === 0);
   return d <= DAYS_IN_MONTH[m - 1]! + (leap ? 1 : 0);
 }
@@ -104,7 +131,9 @@ function compileType(col: ColumnDefinition): (v: string) => string | InvalidCell
     case "decimal":
       return (v) =>
         DECIMAL.test(v)
-          ? v
+          ? numericInRange(v)
+            ? v
+            : new InvalidCell("type", `${clip(v)} is out of range for a number`)
           : new InvalidCell(
               "type",
               DECIMAL_COMMA.test(v)
@@ -134,7 +163,12 @@ function compileType(col: ColumnDefinition): (v: string) => string | InvalidCell
           !realDate(Number(m[1]), Number(m[2]), Number(m[3])) ||
           Number(m[4] ?? 0) > 23 ||
           Number(m[5] ?? 0) > 59 ||
-          Number(m[6] ?? 0) > 60
+          Number(m[6] ?? 0) > 60 ||
+          // A leap second (60) is taken, but not past it (60.5), as Postgres does.
+          (m[6] === "60" && /\.\d*[1-9]/.test(v)) ||
+          (m[7] !== undefined && !realZone(m[7])) ||
+          // An offset needs a time to follow: Postgres reads 2026-01-31-05 as a malformed date.
+          (m[4] === undefined && m[7] !== undefined && m[7].length > 1)
         ) {
           return new InvalidCell(
             "type",

@@ -9,7 +9,8 @@ const globalForPool = globalThis as unknown as { sluicePool?: pg.Pool };
 
 export function pool(): pg.Pool {
   if (!globalForPool.sluicePool) {
-    const p = new pg.Pool({ connectionString: databaseUrl(), max: 10, application_name: appName() });
+    const max = Number(process.env.SLUICE_POOL_MAX) || 10;
+    const p = new pg.Pool({ connectionString: databaseUrl(), max, application_name: appName() });
     // An idle client losing its connection must not crash the process; the pool replaces it.
     p.on("error", (err) => console.error("[db] idle client error:", err.message));
     p.on("connect", (client) => {

@@ -11,7 +11,8 @@ export interface FileInfo {
   headers: string[];
 }
 
-const HEAD_BYTES = 256 * 1024;
+/** How much of a file is read to judge its encoding, delimiter and header. */
+export const HEAD_BYTES = 256 * 1024;
 
 /**
  * Reads the head of a stored file: encoding, delimiter, header. Refuses, with a reason, what is not

@@ -44,6 +44,16 @@ export interface Violation {
 }
 
 const REJECTS_PER_COPY = 5_000;
+const ESCAPE_FREE = new Set([
+  "integer",
+  "decimal",
+  "boolean",
+  "date",
+  "timestamp",
+  "email",
+  "domain",
+  "enum",
+]);
 const FLUSH_CHARS = 1 << 20;
 
 export async function loadChunk(
@@ -60,6 +70,10 @@ export async function loadChunk(
   const { def, fileInfo, mapping, chunk } = opts;
   const columns = def.columns;
   const source = columns.map((c) => mapping.indexOf(c.name));
+  // Values that passed these types' checks cannot contain a tab, newline or backslash.
+  const escapes = columns.map(
+    (c) => !ESCAPE_FREE.has(c.type) || (c.values ?? []).some((v) => /[\\\t\n\r]/.test(v)),
+  );
   const checks: CellCheck[] = columns.map((c) =>
     compileColumn(def.key.includes(c.name) ? { ...c, required: true } : c),
   );
@@ -70,9 +84,11 @@ export async function loadChunk(
   const result: ChunkResult = { rows: 0, valid: 0, rejected: 0, violations: {} };
   let row = chunk.firstRow - 1;
   let skipHeader = chunk.hasHeader;
-  let pending = "";
+  let pending: string[] = [];
+  let pendingChars = 0;
+  const out: (string | number)[] = new Array(3 + columns.length);
+  out[0] = chunk.batchId;
   let rejects: string[] = [];
-  const batchPrefix = `${chunk.batchId}\t`;
   const ncol = columns.length;
   const values: (string | null)[] = new Array(ncol);
 
@@ -104,9 +120,16 @@ export async function loadChunk(
       } else values[j] = r;
     }
     if (!violations) {
-      let lineText = `${batchPrefix}${row}\t${line}`;
-      for (let j = 0; j < ncol; j++) lineText += `\t${copyValue(values[j]!)}`;
-      pending += `${lineText}\n`;
+      // One native join per row makes a flat string; piecewise += would build ropes to flatten later.
+      out[1] = row;
+      out[2] = line;
+      for (let j = 0; j < ncol; j++) {
+        const v = values[j]!;
+        out[3 + j] = v === null ? "\\N" : escapes[j] ? copyValue(v) : v;
+      }
+      const text = out.join("\t");
+      pending.push(text);
+      pendingChars += text.length + 1;
       result.valid++;
       return;
     }
@@ -128,17 +151,23 @@ export async function loadChunk(
   const decoder = makeDecoder(fileInfo.encoding);
   const start = chunk.start === 0 ? fileInfo.bom : chunk.start;
 
-  let staging: Writable = client.query(copyFrom(stagingCopy));
+  // A COPY stream's error surfaces where the stream is awaited (write, finish). Unlistened, an error
+  // emitted between awaits (the server refusing a row, the CopyFail answer to destroy()) would be
+  // an uncaught exception that kills the whole worker process.
+  const openCopy = (sql: string): Writable => client.query(copyFrom(sql)).on("error", () => undefined);
+  let staging = openCopy(stagingCopy);
   const write = async (stream: Writable, text: string) => {
+    if (stream.errored) throw stream.errored;
     if (!stream.write(text)) await once(stream, "drain");
   };
   const finish = async (stream: Writable) => {
+    if (stream.errored) throw stream.errored;
     stream.end();
     await once(stream, "finish");
   };
   const flushRejects = async () => {
     if (!rejects.length) return;
-    const r = client.query(copyFrom(rejectsCopy));
+    const r = openCopy(rejectsCopy);
     for (let i = 0; i < rejects.length; i += 1000) await write(r, rejects.slice(i, i + 1000).join(""));
     await finish(r);
     rejects = [];
@@ -153,15 +182,16 @@ export async function loadChunk(
     });
     for await (const buf of file as AsyncIterable<Buffer>) {
       parser.push(decoder.decode(buf, { stream: true }));
-      if (pending.length >= FLUSH_CHARS || rejects.length >= REJECTS_PER_COPY) {
-        await write(staging, pending);
-        pending = "";
+      if (pendingChars >= FLUSH_CHARS || rejects.length >= REJECTS_PER_COPY) {
+        await write(staging, `${pending.join("\n")}\n`);
+        pending = [];
+        pendingChars = 0;
       }
       if (rejects.length >= REJECTS_PER_COPY) {
         // One COPY at a time per connection: close this one, write the rejects, open the next.
         await finish(staging);
         await flushRejects();
-        staging = client.query(copyFrom(stagingCopy));
+        staging = openCopy(stagingCopy);
       }
       if (opts.onProgress && Date.now() - lastProgress >= 1000) {
         lastProgress = Date.now();
@@ -170,7 +200,7 @@ export async function loadChunk(
     }
     parser.push(decoder.decode());
     parser.end();
-    if (pending) await write(staging, pending);
+    if (pending.length) await write(staging, `${pending.join("\n")}\n`);
     await finish(staging);
     await flushRejects();
   } catch (err) {

@@ -1,3 +1,5 @@
+import { isAscii } from "node:buffer";
+import { open } from "node:fs/promises";
 import type pg from "pg";
 import { parseDefinition } from "@/datasets/registry";
 import { productionTable, rowHashSql, stagingTable } from "@/datasets/tables";
@@ -9,7 +11,7 @@ import { publishLive } from "@/server/live";
 import { isAsciiCompatible } from "./csv/encoding";
 import { CsvSyntaxError } from "./csv/parser";
 import { type ChunkPlan, scanChunks } from "./csv/scan";
-import type { FileInfo } from "./inspect";
+import { type FileInfo, HEAD_BYTES } from "./inspect";
 import { loadChunk } from "./load-chunk";
 import type { Mapping } from "./mapping";
 import { uploadPath } from "./store";
@@ -68,15 +70,33 @@ export async function planIngest(
   const ctx = await batchContext(p.batchId);
   if (ctx.status !== "loading") return;
   await markJobRunning(pool, p.jobId, workerId);
-  let chunks: ChunkPlan[];
+  // A plan delivered again (it committed, then its worker died before Graphile Worker heard) keeps
+  // the chunks made the first time: boundaries found with another INGEST_CHUNK_BYTES (another
+  // machine, a changed setting) would overlap them, loading rows twice or losing some.
+  const isPlanned = async (q: Pick<pg.ClientBase, "query">) => {
+    const found = await q.query("SELECT 1 FROM app.batch_chunks WHERE batch_id = $1 LIMIT 1", [p.batchId]);
+    return found.rows.length > 0;
+  };
+  let chunks: ChunkPlan[] = [];
   let rows = 0;
-  if (isAsciiCompatible(ctx.fileInfo.encoding)) {
+  let fileInfo = ctx.fileInfo;
+  if (await isPlanned(pool)) {
+    // Only the chunk tasks still to run are queued again, below.
+  } else if (isAsciiCompatible(ctx.fileInfo.encoding)) {
+    const guessedUtf8 = fileInfo.encoding === "utf-8" && fileInfo.bom === 0;
     const scan = await scanChunks(ctx.filePath, {
       offset: ctx.fileInfo.bom,
       targetBytes: chunkTargetBytes(),
+      delimiter: ctx.fileInfo.delimiter,
+      checkUtf8: guessedUtf8,
     });
     chunks = scan.chunks;
     rows = scan.rows;
+    // The head looked like UTF-8 only because it was plain ASCII: an "ANSI" export whose first
+    // accented letter comes later. Decode it as Windows-1252 rather than turn é into U+FFFD.
+    if (guessedUtf8 && !scan.validUtf8 && (await headIsAscii(ctx.filePath))) {
+      fileInfo = { ...fileInfo, encoding: "windows-1252" };
+    }
   } else {
     // UTF-16 has no byte-level record boundaries to split at: one chunk.
     chunks = [
@@ -86,22 +106,24 @@ export async function planIngest(
   const client = await pool.connect();
   try {
     await client.query("BEGIN");
-    for (const c of chunks) {
+    await client.query("SELECT 1 FROM app.batches WHERE id = $1 FOR UPDATE", [p.batchId]);
+    if (chunks.length && !(await isPlanned(client))) {
+      for (const c of chunks) {
+        await client.query(
+          `INSERT INTO app.batch_chunks (batch_id, index, start_byte, end_byte, first_row, first_line, has_header)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+          [p.batchId, c.index, c.start, c.end, c.firstRow, c.firstLine, c.hasHeader],
+        );
+      }
       await client.query(
-        `INSERT INTO app.batch_chunks (batch_id, index, start_byte, end_byte, first_row, first_line, has_header)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
-        [p.batchId, c.index, c.start, c.end, c.firstRow, c.firstLine, c.hasHeader],
+        "UPDATE app.batches SET chunks_total = $2, rows = $3, file_info = $4 WHERE id = $1",
+        [p.batchId, chunks.length, rows, JSON.stringify(fileInfo)],
+      );
+      await client.query(
+        `UPDATE app.jobs SET counts = jsonb_build_object('rows', $2::int, 'chunks', $3::int) WHERE id = $1`,
+        [p.jobId, rows, chunks.length],
       );
     }
-    await client.query("UPDATE app.batches SET chunks_total = $2, rows = $3 WHERE id = $1", [
-      p.batchId,
-      chunks.length,
-      rows,
-    ]);
-    await client.query(
-      `UPDATE app.jobs SET counts = jsonb_build_object('rows', $2::int, 'chunks', $3::int) WHERE id = $1`,
-      [p.jobId, rows, chunks.length],
-    );
     const { rows: pending } = await client.query<{ index: number }>(
       "SELECT index FROM app.batch_chunks WHERE batch_id = $1 AND done_at IS NULL ORDER BY index",
       [p.batchId],
@@ -123,6 +145,16 @@ export async function planIngest(
   }
 }
 
+async function headIsAscii(filePath: string): Promise<boolean> {
+  const file = await open(filePath);
+  try {
+    const { buffer, bytesRead } = await file.read({ buffer: Buffer.alloc(HEAD_BYTES), position: 0 });
+    return isAscii(buffer.subarray(0, bytesRead));
+  } finally {
+    await file.close();
+  }
+}
+
 export async function runChunk(
   pool: pg.Pool,
   p: { jobId: string; batchId: string; index: number },
@@ -138,6 +170,8 @@ export async function runChunk(
   if (chunk.done_at) return;
 
   // Progress goes through its own connection: the load's transaction is invisible until it commits.
+  // Never awaited while the load holds its connection: with every pool connection held by a loading
+  // chunk, each would wait for a connection to report on, and none would ever finish.
   let progress: Promise<unknown> = Promise.resolve();
   const report = (rowsDone: number) => {
     progress = progress.then(() => reportProgress(pool, p, rowsDone, ctx.rows)).catch(() => undefined);
@@ -172,7 +206,6 @@ export async function runChunk(
       },
       onProgress: report,
     });
-    await progress;
     await client.query(
       "UPDATE app.batch_chunks SET done_at = now(), rows_done = $3, valid = $4, rejected = $5 WHERE batch_id = $1 AND index = $2",
       [p.batchId, p.index, result.rows, result.valid, result.rejected],
@@ -183,10 +216,16 @@ export async function runChunk(
            SELECT key, sum(value::int) AS total FROM (
              SELECT * FROM jsonb_each_text(violations) UNION ALL SELECT * FROM jsonb_each_text($4::jsonb)) v
            GROUP BY key) t), '{}')
-       WHERE id = $1 RETURNING chunks_done, chunks_total`,
+       WHERE id = $1 AND status = 'loading' RETURNING chunks_done, chunks_total`,
       [p.batchId, result.valid, result.rejected, JSON.stringify(result.violations)],
     );
-    const t = totals[0]!;
+    const t = totals[0];
+    if (!t) {
+      // The batch failed (another chunk found a broken file) while this one loaded: the failure
+      // removed what was staged then, so nothing of this chunk may be committed after it.
+      await client.query("ROLLBACK");
+      return;
+    }
     if (t.chunks_done >= t.chunks_total) {
       await addFollowUpTask(
         client,
@@ -200,6 +239,14 @@ export async function runChunk(
     broken = true;
     await client.query("ROLLBACK").catch(() => undefined);
     if (err instanceof CsvSyntaxError) throw new PermanentJobError(`${ctx.fileName}: ${err.message}`);
+    // A value Postgres refuses (SQLSTATE class 22, "data exception") is refused again on retry:
+    // fail at once and say so, rather than retrying for minutes. The checks should have caught it.
+    const code = (err as { code?: string }).code;
+    if (code?.startsWith("22")) {
+      throw new PermanentJobError(
+        `${ctx.fileName}: Postgres refused a value the checks let through (${(err as Error).message}); please report this file`,
+      );
+    }
     throw err;
   } finally {
     // A connection that was mid-COPY when something failed is not reused.
@@ -223,11 +270,12 @@ async function reportProgress(
   );
   const done = rows[0]?.done ?? 0;
   const progress = total > 0 ? Math.min(0.99, done / total) : 0;
-  await pool.query(
+  const { rowCount } = await pool.query(
     "UPDATE app.jobs SET progress = GREATEST(progress, $2) WHERE id = $1 AND status = 'running'",
     [p.jobId, progress],
   );
-  await publishLive({ type: "job", jobId: p.jobId, status: "running", progress }, pool);
+  // A report that lands after the job finished must not show it running again.
+  if (rowCount) await publishLive({ type: "job", jobId: p.jobId, status: "running", progress }, pool);
 }
 
 export async function finalizeBatch(pool: pg.Pool, p: { jobId: string; batchId: string }): Promise<void> {
@@ -247,17 +295,21 @@ export async function finalizeBatch(pool: pg.Pool, p: { jobId: string; batchId: 
       return;
     }
     let duplicates = 0;
+    let stagedRows: number | null = null;
     if (def.key.length) {
       const key = def.key.map(quoteIdent).join(", ");
       const keyText =
         def.key.length === 1
           ? `d.${quoteIdent(def.key[0]!)}::text`
           : `concat_ws(', ', ${def.key.map((k) => `d.${quoteIdent(k)}`).join(", ")})`;
-      const { rows: any } = await client.query(
-        `SELECT 1 FROM ${staging} WHERE _batch_id = $1 GROUP BY ${key} HAVING count(*) > 1 LIMIT 1`,
+      // One pass tells whether any key repeats (count DISTINCT beats GROUP BY … HAVING here).
+      const distinctKey = def.key.length === 1 ? key : `(${key})`;
+      const { rows: tally } = await client.query<{ n: number; k: number }>(
+        `SELECT count(*)::int AS n, count(DISTINCT ${distinctKey})::int AS k FROM ${staging} WHERE _batch_id = $1`,
         [p.batchId],
       );
-      if (any.length) {
+      stagedRows = tally[0]!.n;
+      if (tally[0]!.n > tally[0]!.k) {
         // The first occurrence is staged; later ones move to the rejects with the row they repeat.
         const res = await client.query(
           `WITH ranked AS (
@@ -277,7 +329,14 @@ export async function finalizeBatch(pool: pg.Pool, p: { jobId: string; batchId: 
         duplicates = res.rowCount ?? 0;
       }
     }
-    const classification = await classify(client, def, p.batchId, staging, production);
+    const classification = await classify(
+      client,
+      def,
+      p.batchId,
+      staging,
+      production,
+      stagedRows === null ? null : stagedRows - duplicates,
+    );
     const { rows: done } = await client.query(
       `UPDATE app.batches SET status = 'staged', staged_at = now(), duplicates = $2, valid = valid - $2,
          classification = $3 WHERE id = $1 RETURNING rows, valid, rejected, duplicates, chunks_total`,
@@ -310,12 +369,15 @@ async function classify(
   batchId: string,
   staging: string,
   production: string,
+  knownTotal: number | null,
 ): Promise<{ new: number; changed: number; unchanged: number }> {
-  const { rows: count } = await client.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM ${staging} WHERE _batch_id = $1`,
-    [batchId],
-  );
-  const total = count[0]?.n ?? 0;
+  const total =
+    knownTotal ??
+    (
+      await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${staging} WHERE _batch_id = $1`, [
+        batchId,
+      ])
+    ).rows[0]!.n;
   const { rows: hasProd } = await client.query(`SELECT 1 FROM ${production} LIMIT 1`);
   if (!def.key.length || !hasProd.length) return { new: total, changed: 0, unchanged: 0 };
   const on = def.key.map((k) => `p.${quoteIdent(k)} = s.${quoteIdent(k)}`).join(" AND ");

@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
+import { once } from "node:events";
 import { createReadStream, createWriteStream } from "node:fs";
 import { mkdir, rm, stat } from "node:fs/promises";
 import path from "node:path";
@@ -75,9 +76,13 @@ export async function storeStream(
       done(null, chunk);
     },
   });
+  const out = createWriteStream(file, { flags: "wx" });
   try {
-    await pipeline(source as NodeJS.ReadableStream, meter, createWriteStream(file, { flags: "wx" }));
+    await pipeline(source as NodeJS.ReadableStream, meter, out);
   } catch (err) {
+    // The file may still be opening when the pipeline fails; remove it only once it is closed, or
+    // the open would re-create it after the removal.
+    if (!out.closed) await once(out, "close").catch(() => undefined);
     await rm(file, { force: true });
     throw err;
   }

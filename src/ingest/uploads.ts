@@ -208,3 +208,11 @@ export async function submitUpload(
   );
   return { jobId: job.id, batchId, status: "queued", mapping, warnings };
 }
+
+/** Removes an upload that will never be submitted (the one-shot API refused its mapping): row and bytes. */
+export async function discardUpload(uploadId: string): Promise<void> {
+  const upload = await db().upload.findUnique({ where: { id: uploadId }, include: { batches: { take: 1 } } });
+  if (!upload || upload.batches.length) return;
+  await db().upload.delete({ where: { id: uploadId } });
+  await removeStored(upload.storageKey);
+}

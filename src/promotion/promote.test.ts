@@ -6,12 +6,19 @@ import { pool } from "@/db/pool";
 import * as promoteRoute from "../../app/api/v1/batches/[id]/promote/route";
 import * as revertRoute from "../../app/api/v1/promotions/[id]/revert/route";
 import { makeApiKey, setUpTestDatabase } from "../../test/database";
-import { applySample, finishedJob, toCsv, uploadAccepted, useUploadDir, useWorker } from "../../test/ingest";
+import {
+  applySample,
+  finishedJob,
+  setUpUploadDir,
+  setUpWorker,
+  toCsv,
+  uploadAccepted,
+} from "../../test/ingest";
 import { previewPromotion } from "./preview";
 
 setUpTestDatabase();
-useUploadDir();
-useWorker();
+setUpUploadDir();
+setUpWorker();
 
 const BASE = "http://localhost:3000";
 const post = (

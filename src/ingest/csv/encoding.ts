@@ -20,23 +20,26 @@ export function detectEncoding(sample: Uint8Array): EncodingInfo {
 
 /** Valid UTF-8, allowing the sample to end in the middle of a character. */
 export function isUtf8(bytes: Uint8Array): boolean {
-  let end = bytes.length;
-  // Drop a trailing partial sequence (at most 3 bytes) so a cut sample is not judged invalid.
-  for (let back = 1; back <= 3 && end - back >= 0; back++) {
-    const b = bytes[end - back]!;
-    if ((b & 0xc0) === 0xc0) {
-      const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : 2;
-      if (back < need) end -= back;
-      break;
-    }
-    if ((b & 0xc0) !== 0x80) break;
-  }
   try {
-    new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(0, end));
+    new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(0, completeUtf8Length(bytes)));
     return true;
   } catch {
     return false;
   }
+}
+
+/** The length of bytes without a trailing partial UTF-8 sequence (at most 3 bytes), so a cut sample is not judged invalid. */
+export function completeUtf8Length(bytes: Uint8Array): number {
+  const end = bytes.length;
+  for (let back = 1; back <= 3 && end - back >= 0; back++) {
+    const b = bytes[end - back]!;
+    if ((b & 0xc0) === 0xc0) {
+      const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : 2;
+      return back < need ? end - back : end;
+    }
+    if ((b & 0xc0) !== 0x80) break;
+  }
+  return end;
 }
 
 /** A streaming decoder; ASCII-compatible encodings keep byte offsets meaningful for chunking. */

@@ -1,11 +1,15 @@
+import { isUtf8 } from "node:buffer";
 import { createReadStream } from "node:fs";
+import { completeUtf8Length } from "./encoding";
 
 /**
  * One quick pass over a file's bytes that finds record boundaries without decoding or parsing: where
  * each chunk of about `targetBytes` starts, which data row and physical line it starts on, and how
  * many rows there are. Works for ASCII-compatible encodings (UTF-8, Windows-1252), where the bytes
- * for `"`, LF and CR never occur inside a multi-byte character. Uses the parser's rules: quotes
- * toggle, blank lines are not rows, the first non-blank record is the header.
+ * for `"`, LF and CR never occur inside a multi-byte character. Uses the parser's rules: a quote
+ * opens a quoted field only at the start of a field (elsewhere it is text, as in `5" screen`), a
+ * doubled quote inside one is text, LF, CRLF and a lone CR each end a line (and, outside quotes, a
+ * record), blank lines are not rows, the first non-blank record is the header.
  */
 export interface ChunkPlan {
   index: number;
@@ -27,6 +31,8 @@ export interface ScanResult {
   bytes: number;
   /** A quote still open at the end of the file: the parser will say where. */
   unterminatedQuote: boolean;
+  /** With `checkUtf8`: whether every byte read is valid UTF-8 (else true). */
+  validUtf8: boolean;
 }
 
 const QUOTE = 0x22;
@@ -35,9 +41,26 @@ const CR = 0x0d;
 
 export async function scanChunks(
   path: string,
-  opts: { offset: number; targetBytes: number; onProgress?: (bytes: number) => void },
+  opts: {
+    offset: number;
+    targetBytes: number;
+    delimiter: string;
+    /** Also check the bytes are UTF-8: the head's verdict may not hold for the rest of a file. */
+    checkUtf8?: boolean;
+    onProgress?: (bytes: number) => void;
+    /** Bytes read at a time (1 MB). */
+    readBytes?: number;
+  },
 ): Promise<ScanResult> {
+  let validUtf8 = true;
+  /** A UTF-8 sequence cut by the end of the previous buffer. */
+  let utf8Carry: Buffer | null = null;
+  const delimiter = opts.delimiter.charCodeAt(0);
   let inQuote = false;
+  /** Where a quote reopens the field just closed (a doubled quote: `"a""b"`). */
+  let reopenAt = -1;
+  /** The byte before the current buffer (a record starts the scan). */
+  let prevByte = LF;
   let line = 1;
   /** Records with content seen so far, header included. */
   let records = 0;
@@ -54,76 +77,97 @@ export async function scanChunks(
     hasHeader: true,
   };
 
-  const stream = createReadStream(path, { start: opts.offset, highWaterMark: 1 << 20 });
+  /** The last buffer ended with a CR: a line end either way, a record end too unless an LF follows. */
+  let crPending = false;
+
+  /** A record ended just before `next` (blank ones, with nothing but CRs, are not records). */
+  const endRecord = (next: number) => {
+    if (recordHasContent) records++;
+    recordStart = next;
+    recordHasContent = false;
+  };
+  /** A CR not followed by LF ends a line, as the parser counts it, and outside quotes a record. */
+  const loneCr = (next: number) => {
+    line++;
+    if (!inQuote) endRecord(next);
+  };
+  /** Chunks are cut only after an LF outside quotes. */
+  const cutChunk = () => {
+    chunks.push({ ...current, end: recordStart });
+    chunkStart = recordStart;
+    current = {
+      index: chunks.length,
+      start: recordStart,
+      firstRow: Math.max(1, records),
+      firstLine: line,
+      hasHeader: records === 0,
+    };
+  };
+
+  const stream = createReadStream(path, { start: opts.offset, highWaterMark: opts.readBytes ?? 1 << 20 });
   for await (const buf of stream as AsyncIterable<Buffer>) {
+    if (opts.checkUtf8 && validUtf8) {
+      const bytes: Buffer = utf8Carry ? Buffer.concat([utf8Carry, buf]) : buf;
+      const complete = completeUtf8Length(bytes);
+      validUtf8 = isUtf8(bytes.subarray(0, complete));
+      utf8Carry = complete < bytes.length ? Buffer.from(bytes.subarray(complete)) : null;
+    }
     const base = pos;
     const n = buf.length;
+    if (crPending) {
+      crPending = false;
+      if (buf[0] !== LF) loneCr(base);
+    }
+    // Next quote, LF and CR from i, each found once and reused until passed (-1: none left).
+    let nextQuote = buf.indexOf(QUOTE);
+    let nextLf = buf.indexOf(LF);
+    let nextCr = buf.indexOf(CR);
     let i = 0;
     while (i < n) {
-      if (inQuote) {
-        const q = buf.indexOf(QUOTE, i);
-        if (q === -1) {
-          line += countLf(buf, i, n);
-          i = n;
-          break;
+      if (nextQuote !== -1 && nextQuote < i) nextQuote = buf.indexOf(QUOTE, i);
+      if (nextLf !== -1 && nextLf < i) nextLf = buf.indexOf(LF, i);
+      if (nextCr !== -1 && nextCr < i) nextCr = buf.indexOf(CR, i);
+      let at = n;
+      if (nextQuote !== -1) at = nextQuote;
+      if (nextLf !== -1 && nextLf < at) at = nextLf;
+      if (nextCr !== -1 && nextCr < at) at = nextCr;
+      // Whatever lies between is plain text.
+      if (at > i && !inQuote) recordHasContent = true;
+      if (at === n) break;
+      const b = buf[at];
+      if (b === QUOTE) {
+        if (inQuote) {
+          inQuote = false;
+          reopenAt = base + at + 1;
+        } else {
+          recordHasContent = true;
+          const before = at > 0 ? buf[at - 1] : prevByte;
+          // Like the parser: only a quote that starts a field (or doubles the one just closed) quotes.
+          if (base + at === reopenAt || before === delimiter || before === LF || before === CR)
+            inQuote = true;
         }
-        line += countLf(buf, i, q);
-        inQuote = false; // a doubled quote reopens at once on the next byte
-        i = q + 1;
-        continue;
-      }
-      const q = buf.indexOf(QUOTE, i);
-      const nl = buf.indexOf(LF, i);
-      if (nl !== -1 && (q === -1 || nl < q)) {
-        if (!recordHasContent) recordHasContent = hasContent(buf, i, nl);
-        if (recordHasContent) records++;
+      } else if (b === LF) {
         line++;
-        recordStart = base + nl + 1;
-        recordHasContent = false;
-        i = nl + 1;
-        if (recordStart - chunkStart >= opts.targetBytes) {
-          chunks.push({ ...current, end: recordStart });
-          chunkStart = recordStart;
-          current = {
-            index: chunks.length,
-            start: recordStart,
-            firstRow: Math.max(1, records),
-            firstLine: line,
-            hasHeader: records === 0,
-          };
+        if (!inQuote) {
+          endRecord(base + at + 1);
+          if (recordStart - chunkStart >= opts.targetBytes) cutChunk();
         }
-        continue;
+      } else if (at + 1 === n) {
+        crPending = true; // CRLF or a lone CR: the next buffer's first byte says
+      } else if (buf[at + 1] !== LF) {
+        loneCr(base + at + 1);
       }
-      if (q === -1) {
-        if (!recordHasContent) recordHasContent = hasContent(buf, i, n);
-        i = n;
-        break;
-      }
-      recordHasContent = true;
-      inQuote = true;
-      i = q + 1;
+      i = at + 1;
     }
+    prevByte = buf[n - 1] ?? prevByte;
     pos += n;
     opts.onProgress?.(pos);
   }
+  if (crPending) loneCr(pos);
   // A last record without a final newline.
   if (pos > recordStart && recordHasContent) records++;
   if (pos > chunkStart || chunks.length === 0) chunks.push({ ...current, end: pos });
-  return { chunks, rows: Math.max(0, records - 1), bytes: pos, unterminatedQuote: inQuote };
-}
-
-/** Anything but CR in buf[from, to): the line is not blank. */
-function hasContent(buf: Buffer, from: number, to: number): boolean {
-  for (let k = from; k < to; k++) if (buf[k] !== CR) return true;
-  return false;
-}
-
-function countLf(buf: Buffer, from: number, to: number): number {
-  let count = 0;
-  let i = buf.indexOf(LF, from);
-  while (i !== -1 && i < to) {
-    count++;
-    i = buf.indexOf(LF, i + 1);
-  }
-  return count;
+  // A file that ends in the middle of a character is not UTF-8 either.
+  if (utf8Carry) validUtf8 = false;
+  return { chunks, rows: Math.max(0, records - 1), bytes: pos, unterminatedQuote: inQuote, validUtf8 };
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { uploadBodyFromRequest } from "@/ingest/request-body";
-import { receiveUpload, submitUpload } from "@/ingest/uploads";
+import { discardUpload, receiveUpload, submitUpload } from "@/ingest/uploads";
 import { prioritySchema } from "@/queue/priorities";
 import { restRoute } from "@/server/rest";
 
@@ -28,11 +28,18 @@ export const POST = restRoute("analyst", async ({ req, actor }) => {
   if (params.submit === "false") {
     return Response.json(received, { status: 201 });
   }
-  const submitted = await submitUpload(
-    { uploadId: received.uploadId, priority: params.priority },
-    actor,
-    received.fileInfo,
-  );
+  let submitted: Awaited<ReturnType<typeof submitUpload>>;
+  try {
+    submitted = await submitUpload(
+      { uploadId: received.uploadId, priority: params.priority },
+      actor,
+      received.fileInfo,
+    );
+  } catch (err) {
+    // Refused (e.g. a required column is missing): keep neither the row nor the bytes.
+    await discardUpload(received.uploadId);
+    throw err;
+  }
   return Response.json(
     {
       jobId: submitted.jobId,
