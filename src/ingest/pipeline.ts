@@ -6,7 +6,13 @@ import { productionTable, rowHashSql, stagingTable } from "@/datasets/tables";
 import { quoteIdent } from "@/db/identifiers";
 import { db } from "@/db/prisma";
 import { PermanentJobError } from "@/queue/errors";
-import { addFollowUpTask, markJobFailed, markJobRunning, markJobSucceeded } from "@/queue/jobs";
+import {
+  addFollowUpTask,
+  markJobCancelled,
+  markJobFailed,
+  markJobRunning,
+  markJobSucceeded,
+} from "@/queue/jobs";
 import { publishLive } from "@/server/live";
 import { isAsciiCompatible } from "./csv/encoding";
 import { CsvSyntaxError } from "./csv/parser";
@@ -392,34 +398,71 @@ async function classify(
 }
 
 /**
- * A job that cannot finish: the batch is marked failed and everything it staged is removed in one
- * transaction, so no half-loaded batch is ever visible; its remaining chunk tasks are dropped.
+ * A load that ends without finishing (failed, or cancelled by an operator): the batch is marked so
+ * and everything it staged is removed in one transaction, so no half-loaded batch is ever visible;
+ * its remaining chunk tasks are dropped (a chunk already running finds the batch no longer loading
+ * and commits nothing).
  */
-export async function failIngest(
+async function endIngest(
   pool: pg.Pool,
   p: { jobId: string; batchId: string },
-  message: string,
-): Promise<void> {
+  outcome: { status: "failed"; message: string } | { status: "cancelled" },
+): Promise<boolean> {
   const ctx = await batchContext(p.batchId).catch(() => null);
   const client = await pool.connect();
   try {
     await client.query("BEGIN");
     const { rows } = await client.query<{ chunks_total: number }>(
-      "UPDATE app.batches SET status = 'failed' WHERE id = $1 AND status = 'loading' RETURNING chunks_total",
-      [p.batchId],
+      "UPDATE app.batches SET status = $2::app.\"BatchStatus\" WHERE id = $1 AND status = 'loading' RETURNING chunks_total",
+      [p.batchId, outcome.status],
     );
+    if (!rows.length && outcome.status === "cancelled") {
+      await client.query("ROLLBACK");
+      return false;
+    }
     if (ctx)
       await client.query(`DELETE FROM ${stagingTable(ctx.def.name)} WHERE _batch_id = $1`, [p.batchId]);
     await client.query("DELETE FROM app.batch_rejects WHERE batch_id = $1", [p.batchId]);
-    await markJobFailed(client, p.jobId, message, true);
+    if (outcome.status === "failed") await markJobFailed(client, p.jobId, outcome.message, true);
+    else await markJobCancelled(client, p.jobId);
     for (let i = 0; i < (rows[0]?.chunks_total ?? 0); i++) {
       await client.query("SELECT graphile_worker.remove_job($1)", [chunkKey(p.batchId, i)]);
     }
+    await client.query("SELECT graphile_worker.remove_job($1)", [`ingest_finalize:${p.batchId}`]);
     await client.query("COMMIT");
+    return true;
   } catch (err) {
     await client.query("ROLLBACK").catch(() => undefined);
     throw err;
   } finally {
     client.release();
   }
+}
+
+export async function failIngest(
+  pool: pg.Pool,
+  p: { jobId: string; batchId: string },
+  message: string,
+): Promise<void> {
+  await endIngest(pool, p, { status: "failed", message });
+}
+
+/** Stops a load that is queued or running; false when it had already finished. */
+export function cancelIngest(pool: pg.Pool, p: { jobId: string; batchId: string }): Promise<boolean> {
+  return endIngest(pool, p, { status: "cancelled" });
+}
+
+/**
+ * Puts a failed or cancelled load back to its start (the batch empty and loading again, its chunk
+ * plan forgotten) inside the caller's transaction; the caller queues the plan task again.
+ */
+export async function resetIngest(client: pg.ClientBase, batchId: string): Promise<void> {
+  const { rowCount } = await client.query(
+    `UPDATE app.batches SET status = 'loading', rows = 0, valid = 0, rejected = 0, duplicates = 0, violations = '{}',
+       classification = '{}', chunks_total = 0, chunks_done = 0, staged_at = NULL
+     WHERE id = $1 AND status IN ('failed', 'cancelled')`,
+    [batchId],
+  );
+  if (!rowCount) throw new Error(`Batch ${batchId} is not failed or cancelled`);
+  await client.query("DELETE FROM app.batch_chunks WHERE batch_id = $1", [batchId]);
 }

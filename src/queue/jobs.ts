@@ -7,6 +7,12 @@ import { LIVE_CHANNEL, publishLive } from "@/server/live";
 import { GRAPHILE_PRIORITY, type Priority } from "./priorities";
 import { type TaskName, type TaskPayload, taskPayloads } from "./tasks";
 
+/**
+ * The Graphile job key of a Sluice job's first task. Graphile's public `jobs` view does not show
+ * payloads, so keys are how a Sluice job's tasks are found again (to cancel, to retry).
+ */
+export const taskKey = (jobId: string) => `job:${jobId}`;
+
 type PayloadWithoutJob<T extends TaskName> = Omit<TaskPayload<T>, "jobId">;
 
 export interface EnqueueOptions<T extends TaskName> {
@@ -44,7 +50,8 @@ export async function enqueueJob<T extends TaskName>(opts: EnqueueOptions<T>, ac
     await tx.$executeRaw`SELECT graphile_worker.add_job(
       ${opts.task}, ${JSON.stringify(payload)}::json,
       priority => ${GRAPHILE_PRIORITY[priority]}::int,
-      max_attempts => ${opts.maxAttempts ?? 5}::int)`;
+      max_attempts => ${opts.maxAttempts ?? 5}::int,
+      job_key => ${taskKey(job.id)})`;
     await recordAudit(actor, "job.enqueue", { type: "job", id: job.id }, { task: opts.task, priority }, tx);
     await tx.$executeRaw`SELECT pg_notify(${LIVE_CHANNEL}, ${JSON.stringify({ type: "job", jobId: job.id, status: "queued" })})`;
     return job;
@@ -93,9 +100,10 @@ export async function markJobRunning(
   jobId: string,
   workerId: string | null,
 ): Promise<void> {
+  // A job cancelled meanwhile stays cancelled.
   await client.query(
     `UPDATE app.jobs SET status = 'running', started_at = COALESCE(started_at, now()), attempts = attempts + 1,
-       worker_id = $2, error = NULL WHERE id = $1`,
+       worker_id = $2, error = NULL WHERE id = $1 AND status <> 'cancelled'`,
     [jobId, workerId],
   );
   await publishLive({ type: "job", jobId, status: "running" }, client);
@@ -103,10 +111,19 @@ export async function markJobRunning(
 
 export async function markJobSucceeded(client: Queryable, jobId: string, counts: object = {}): Promise<void> {
   await client.query(
-    `UPDATE app.jobs SET status = 'succeeded', progress = 1, finished_at = clock_timestamp(), counts = $2 WHERE id = $1`,
+    `UPDATE app.jobs SET status = 'succeeded', progress = 1, finished_at = clock_timestamp(), counts = $2
+     WHERE id = $1 AND status <> 'cancelled'`,
     [jobId, JSON.stringify(counts)],
   );
   await publishLive({ type: "job", jobId, status: "succeeded", progress: 1 }, client);
+}
+
+export async function markJobCancelled(client: Queryable, jobId: string): Promise<void> {
+  await client.query(
+    `UPDATE app.jobs SET status = 'cancelled', finished_at = clock_timestamp() WHERE id = $1 AND status IN ('queued', 'running')`,
+    [jobId],
+  );
+  await publishLive({ type: "job", jobId, status: "cancelled" }, client);
 }
 
 /** `final` is false while Graphile Worker will retry; the job then shows the error but stays queued. */
@@ -119,7 +136,7 @@ export async function markJobFailed(
   const status = final ? "failed" : "queued";
   await client.query(
     `UPDATE app.jobs SET status = $2::app."JobStatus", error = $3, finished_at = CASE WHEN $4 THEN now() END
-     WHERE id = $1`,
+     WHERE id = $1 AND status <> 'cancelled'`,
     [jobId, status, error.slice(0, 10_000), final],
   );
   await publishLive({ type: "job", jobId, status }, client);

@@ -1,5 +1,6 @@
 import { tracked } from "@trpc/server";
 import { z } from "zod";
+import { cancelJob, retryJob } from "@/queue/actions";
 import { jobListInput, listJobs } from "@/queue/job-list";
 import { jobView } from "@/queue/job-view";
 import { enqueueJob } from "@/queue/jobs";
@@ -30,6 +31,12 @@ export const jobsRouter = createTRPCRouter({
       yield tracked(String(++seq), { jobId: e.jobId, status: e.status, progress: e.progress ?? null });
     }
   }),
+  cancel: operatorProcedure
+    .input(z.object({ id: z.uuid() }))
+    .mutation(({ ctx, input }) => cancelJob(input.id, ctx.actor)),
+  retry: operatorProcedure
+    .input(z.object({ id: z.uuid() }))
+    .mutation(({ ctx, input }) => retryJob(input.id, ctx.actor)),
   /** A round trip through the queue, for checking that workers pick up work. */
   ping: operatorProcedure
     .input(z.object({ priority: prioritySchema.default("standard") }))
