@@ -9,6 +9,7 @@ import { RowsTable } from "../rows/rows-table";
 import { DateTime } from "../ui/date-time";
 import { ProgressBar } from "../ui/progress-bar";
 import { Tabs } from "../ui/tabs";
+import { JobActions } from "./job-actions";
 import { JobStatusBadge, PriorityLabel } from "./job-badges";
 import { LiveIndicator, useLiveJobs } from "./live-jobs";
 import { RejectedRows } from "./rejected-rows";
@@ -102,7 +103,10 @@ export function JobDetail({ id }: { id: string }) {
             <span className="font-mono text-xs">{job.type}</span>
           </p>
         </div>
-        {ACTIVE.has(job.status) && <LiveIndicator connection={live} />}
+        <div className="flex items-center gap-3">
+          {ACTIVE.has(job.status) && <LiveIndicator connection={live} />}
+          <JobActions id={job.id} status={job.status} />
+        </div>
       </header>
 
       {job.status === "failed" && (
