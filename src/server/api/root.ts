@@ -4,6 +4,7 @@ import { batchesRouter } from "./routers/batches";
 import { datasetsRouter } from "./routers/datasets";
 import { jobsRouter } from "./routers/jobs";
 import { promotionsRouter } from "./routers/promotions";
+import { queueRouter } from "./routers/queue";
 import { systemRouter } from "./routers/system";
 import { uploadsRouter } from "./routers/uploads";
 import { usersRouter } from "./routers/users";
@@ -18,6 +19,7 @@ export const appRouter = createTRPCRouter({
   uploads: uploadsRouter,
   batches: batchesRouter,
   promotions: promotionsRouter,
+  queue: queueRouter,
   audit: auditRouter,
 });
 
