@@ -15,7 +15,7 @@ export const NAV: NavItem[] = [
   { href: "/jobs", label: "Jobs", role: "analyst" },
   { href: "/datasets", label: "Datasets", role: "analyst" },
   { href: "/quality", label: "Quality", role: "analyst", planned: true },
-  { href: "/promotions", label: "Promotions", role: "admin", planned: true },
+  { href: "/promotions", label: "Promotions", role: "analyst" },
   { href: "/backups", label: "Backups", role: "admin", planned: true },
   { href: "/schedules", label: "Schedules", role: "operator", planned: true },
   { href: "/alerts", label: "Alerts", role: "operator", planned: true },

@@ -6,6 +6,7 @@ import type { ColumnDefinition } from "@/datasets/definition";
 import { type RouterOutputs, useTRPC } from "@/trpc/react";
 import { formatCount } from "../format";
 import { JobStatusBadge } from "../jobs/job-badges";
+import { PromotionHistory } from "../promotions/promotion-history";
 import { RowsTable } from "../rows/rows-table";
 import { Badge } from "../ui/badge";
 import { DateTime } from "../ui/date-time";
@@ -64,7 +65,10 @@ const recentColumns: Column<RecentJob>[] = [
   { header: "Created", cell: (j) => <DateTime value={j.createdAt} format="ago" /> },
 ];
 
-/** A dataset: its definition (key, columns and rules), its recent batches and its production rows. */
+/**
+ * A dataset: its definition (key, columns and rules), its recent batches, its promotion history and
+ * its production rows.
+ */
 export function DatasetDetail({ name, canEdit }: { name: string; canEdit: boolean }) {
   const trpc = useTRPC();
   const dataset = useQuery(trpc.datasets.get.queryOptions({ name }));
@@ -209,6 +213,23 @@ export function DatasetDetail({ name, canEdit }: { name: string; canEdit: boolea
             </EmptyState>
           }
         />
+      </section>
+
+      <section aria-labelledby="promotion-history-title" className="space-y-2">
+        <div className="flex items-baseline justify-between">
+          <div>
+            <h2 id="promotion-history-title" className="text-sm font-semibold text-slate-800">
+              Promotion history
+            </h2>
+            <p className="text-xs text-slate-500">
+              Promotions and reverts of <code className="font-mono">production.{d.name}</code> over time.
+            </p>
+          </div>
+          <Link href="/promotions" className="text-xs font-medium text-teal-700 hover:underline">
+            Batches ready to promote
+          </Link>
+        </div>
+        <PromotionHistory dataset={d.name} canRevert={canEdit} label={`Promotion history of ${d.name}`} />
       </section>
 
       <section aria-labelledby="production-title" className="space-y-2">

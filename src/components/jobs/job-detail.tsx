@@ -7,6 +7,7 @@ import { type RouterOutputs, useTRPC } from "@/trpc/react";
 import { formatBytes, formatCount, formatDuration, plural, secondsBetween } from "../format";
 import { RowsTable } from "../rows/rows-table";
 import { DateTime } from "../ui/date-time";
+import { LinkButton } from "../ui/link-button";
 import { ProgressBar } from "../ui/progress-bar";
 import { Tabs } from "../ui/tabs";
 import { JobActions } from "./job-actions";
@@ -21,9 +22,9 @@ const ACTIVE = new Set(["queued", "running"]);
 /**
  * One job: what failed first (if it did), then live progress and counts, timings and the upload,
  * and below, the batch's rejected and staged rows. Follows the job's live events and refetches at
- * most once a second while it runs.
+ * most once a second while it runs. Admins can open a staged batch's promotion review from here.
  */
-export function JobDetail({ id }: { id: string }) {
+export function JobDetail({ id, canPromote = false }: { id: string; canPromote?: boolean }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const jobQuery = useQuery({
@@ -106,6 +107,11 @@ export function JobDetail({ id }: { id: string }) {
         <div className="flex items-center gap-3">
           {ACTIVE.has(job.status) && <LiveIndicator connection={live} />}
           <JobActions id={job.id} status={job.status} />
+          {canPromote && job.batchId && job.classification && (
+            <LinkButton href={`/promotions/preview/${job.batchId}`} variant="primary" size="sm">
+              Review promotion
+            </LinkButton>
+          )}
         </div>
       </header>
 

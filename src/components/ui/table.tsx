@@ -65,7 +65,8 @@ export function DataTable<Row>({
 }) {
   const state = error ? "error" : loading && !rows ? "loading" : rows && rows.length === 0 ? "empty" : "rows";
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+    // relative: screen-reader-only headers are positioned, and must scroll with the table.
+    <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white">
       <table aria-label={label} aria-busy={state === "loading" || undefined} className="w-full text-sm">
         <thead>
           <tr className="border-b border-slate-200 bg-slate-50 text-left">

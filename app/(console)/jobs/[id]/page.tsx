@@ -14,5 +14,5 @@ export default async function JobPage({ params }: { params: Promise<{ id: string
   if (!hasRole(actor.role, "analyst")) return <AccessDenied needed="analyst" actual={actor.role} />;
   const { id } = await params;
   if (!UUID.test(id)) notFound();
-  return <JobDetail id={id} />;
+  return <JobDetail id={id} canPromote={hasRole(actor.role, "admin")} />;
 }
