@@ -5,6 +5,7 @@ import { parseDefinition } from "@/datasets/registry";
 import { productionTable, rowHashSql, stagingTable } from "@/datasets/tables";
 import { quoteIdent } from "@/db/identifiers";
 import { db } from "@/db/prisma";
+import { withTransaction } from "@/db/transaction";
 import { PermanentJobError } from "@/queue/errors";
 import {
   addFollowUpTask,
@@ -66,6 +67,9 @@ async function batchContext(batchId: string): Promise<BatchContext> {
   };
 }
 
+/** Thrown inside a chunk's transaction to roll it back when its batch stopped loading meanwhile. */
+class BatchNotLoading extends Error {}
+
 const chunkKey = (batchId: string, index: number) => `ingest_chunk:${batchId}:${index}`;
 
 export async function planIngest(
@@ -109,9 +113,7 @@ export async function planIngest(
       { index: 0, start: ctx.fileInfo.bom, end: ctx.sizeBytes, firstRow: 1, firstLine: 1, hasHeader: true },
     ];
   }
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
+  await withTransaction(pool, async (client) => {
     await client.query("SELECT 1 FROM app.batches WHERE id = $1 FOR UPDATE", [p.batchId]);
     if (chunks.length && !(await isPlanned(client))) {
       for (const c of chunks) {
@@ -142,13 +144,7 @@ export async function planIngest(
         { jobKey: chunkKey(p.batchId, c.index) },
       );
     }
-    await client.query("COMMIT");
-  } catch (err) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 async function headIsAscii(filePath: string): Promise<boolean> {
@@ -183,67 +179,62 @@ export async function runChunk(
     progress = progress.then(() => reportProgress(pool, p, rowsDone, ctx.rows)).catch(() => undefined);
   };
 
-  const client = await pool.connect();
-  let broken = false;
   try {
-    await client.query("BEGIN");
-    // One loader per chunk at a time; a second delivery waits, then finds the chunk done.
-    await client.query("SELECT pg_advisory_xact_lock(hashtext($1), $2)", [p.batchId, p.index]);
-    const { rows: again } = await client.query(
-      "SELECT done_at FROM app.batch_chunks WHERE batch_id = $1 AND index = $2",
-      [p.batchId, p.index],
-    );
-    if (again[0]?.done_at) {
-      await client.query("ROLLBACK");
-      return;
-    }
-    const result = await loadChunk(client, {
-      def: ctx.def,
-      fileInfo: ctx.fileInfo,
-      mapping: ctx.mapping,
-      filePath: ctx.filePath,
-      chunk: {
-        batchId: p.batchId,
-        start: Number(chunk.start_byte),
-        end: Number(chunk.end_byte),
-        firstRow: chunk.first_row,
-        firstLine: chunk.first_line,
-        hasHeader: chunk.has_header,
-      },
-      onProgress: report,
-    });
-    await client.query(
-      "UPDATE app.batch_chunks SET done_at = now(), rows_done = $3, valid = $4, rejected = $5 WHERE batch_id = $1 AND index = $2",
-      [p.batchId, p.index, result.rows, result.valid, result.rejected],
-    );
-    const { rows: totals } = await client.query<{ chunks_done: number; chunks_total: number }>(
-      `UPDATE app.batches SET chunks_done = chunks_done + 1, valid = valid + $2, rejected = rejected + $3,
-         violations = COALESCE((SELECT jsonb_object_agg(key, total) FROM (
-           SELECT key, sum(value::int) AS total FROM (
-             SELECT * FROM jsonb_each_text(violations) UNION ALL SELECT * FROM jsonb_each_text($4::jsonb)) v
-           GROUP BY key) t), '{}')
-       WHERE id = $1 AND status = 'loading' RETURNING chunks_done, chunks_total`,
-      [p.batchId, result.valid, result.rejected, JSON.stringify(result.violations)],
-    );
-    const t = totals[0];
-    if (!t) {
-      // The batch failed (another chunk found a broken file) while this one loaded: the failure
-      // removed what was staged then, so nothing of this chunk may be committed after it.
-      await client.query("ROLLBACK");
-      return;
-    }
-    if (t.chunks_done >= t.chunks_total) {
-      await addFollowUpTask(
-        client,
-        "ingest_finalize",
-        { jobId: p.jobId, batchId: p.batchId },
-        { jobKey: `ingest_finalize:${p.batchId}` },
+    await withTransaction(pool, async (client) => {
+      // One loader per chunk at a time; a second delivery waits, then finds the chunk done.
+      await client.query("SELECT pg_advisory_xact_lock(hashtext($1), $2)", [p.batchId, p.index]);
+      const { rows: again } = await client.query(
+        "SELECT done_at FROM app.batch_chunks WHERE batch_id = $1 AND index = $2",
+        [p.batchId, p.index],
       );
-    }
-    await client.query("COMMIT");
+      if (again[0]?.done_at) {
+        return;
+      }
+      const result = await loadChunk(client, {
+        def: ctx.def,
+        fileInfo: ctx.fileInfo,
+        mapping: ctx.mapping,
+        filePath: ctx.filePath,
+        chunk: {
+          batchId: p.batchId,
+          start: Number(chunk.start_byte),
+          end: Number(chunk.end_byte),
+          firstRow: chunk.first_row,
+          firstLine: chunk.first_line,
+          hasHeader: chunk.has_header,
+        },
+        onProgress: report,
+      });
+      await client.query(
+        "UPDATE app.batch_chunks SET done_at = now(), rows_done = $3, valid = $4, rejected = $5 WHERE batch_id = $1 AND index = $2",
+        [p.batchId, p.index, result.rows, result.valid, result.rejected],
+      );
+      const { rows: totals } = await client.query<{ chunks_done: number; chunks_total: number }>(
+        `UPDATE app.batches SET chunks_done = chunks_done + 1, valid = valid + $2, rejected = rejected + $3,
+           violations = COALESCE((SELECT jsonb_object_agg(key, total) FROM (
+             SELECT key, sum(value::int) AS total FROM (
+               SELECT * FROM jsonb_each_text(violations) UNION ALL SELECT * FROM jsonb_each_text($4::jsonb)) v
+             GROUP BY key) t), '{}')
+         WHERE id = $1 AND status = 'loading' RETURNING chunks_done, chunks_total`,
+        [p.batchId, result.valid, result.rejected, JSON.stringify(result.violations)],
+      );
+      const t = totals[0];
+      if (!t) {
+        // The batch failed or was cancelled while this chunk loaded: what was staged then is gone,
+        // so nothing of this chunk may be committed after it. Roll back.
+        throw new BatchNotLoading();
+      }
+      if (t.chunks_done >= t.chunks_total) {
+        await addFollowUpTask(
+          client,
+          "ingest_finalize",
+          { jobId: p.jobId, batchId: p.batchId },
+          { jobKey: `ingest_finalize:${p.batchId}` },
+        );
+      }
+    });
   } catch (err) {
-    broken = true;
-    await client.query("ROLLBACK").catch(() => undefined);
+    if (err instanceof BatchNotLoading) return;
     if (err instanceof CsvSyntaxError) throw new PermanentJobError(`${ctx.fileName}: ${err.message}`);
     // A value Postgres refuses (SQLSTATE class 22, "data exception") is refused again on retry:
     // fail at once and say so, rather than retrying for minutes. The checks should have caught it.
@@ -254,9 +245,6 @@ export async function runChunk(
       );
     }
     throw err;
-  } finally {
-    // A connection that was mid-COPY when something failed is not reused.
-    client.release(broken);
   }
 }
 
@@ -290,14 +278,11 @@ export async function finalizeBatch(pool: pg.Pool, p: { jobId: string; batchId: 
   const { def } = ctx;
   const staging = stagingTable(def.name);
   const production = productionTable(def.name);
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
+  await withTransaction(pool, async (client) => {
     const { rows: locked } = await client.query("SELECT status FROM app.batches WHERE id = $1 FOR UPDATE", [
       p.batchId,
     ]);
     if (locked[0]?.status !== "loading") {
-      await client.query("ROLLBACK");
       return;
     }
     let duplicates = 0;
@@ -359,13 +344,7 @@ export async function finalizeBatch(pool: pg.Pool, p: { jobId: string; batchId: 
       chunks: b.chunks_total,
       ...classification,
     });
-    await client.query("COMMIT");
-  } catch (err) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /** New / changed / unchanged against production, by key and row hash. */
@@ -409,15 +388,12 @@ async function endIngest(
   outcome: { status: "failed"; message: string } | { status: "cancelled" },
 ): Promise<boolean> {
   const ctx = await batchContext(p.batchId).catch(() => null);
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
+  return withTransaction(pool, async (client) => {
     const { rows } = await client.query<{ chunks_total: number }>(
       "UPDATE app.batches SET status = $2::app.\"BatchStatus\" WHERE id = $1 AND status = 'loading' RETURNING chunks_total",
       [p.batchId, outcome.status],
     );
     if (!rows.length && outcome.status === "cancelled") {
-      await client.query("ROLLBACK");
       return false;
     }
     if (ctx)
@@ -429,14 +405,8 @@ async function endIngest(
       await client.query("SELECT graphile_worker.remove_job($1)", [chunkKey(p.batchId, i)]);
     }
     await client.query("SELECT graphile_worker.remove_job($1)", [`ingest_finalize:${p.batchId}`]);
-    await client.query("COMMIT");
     return true;
-  } catch (err) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 export async function failIngest(

@@ -13,6 +13,7 @@ import {
 import { quoteIdent } from "@/db/identifiers";
 import { pool } from "@/db/pool";
 import { db } from "@/db/prisma";
+import { withTransaction } from "@/db/transaction";
 import { AppError } from "@/server/errors";
 
 /**
@@ -33,6 +34,15 @@ export interface PromotionResult {
 const cols = (def: DatasetDefinition, alias?: string) =>
   def.columns.map((c) => (alias ? `${alias}.${quoteIdent(c.name)}` : quoteIdent(c.name))).join(", ");
 
+/** ON CONFLICT … DO UPDATE SET: every non-key column and Sluice's own, from the incoming row. */
+function overwriteFromExcluded(def: DatasetDefinition): string {
+  return def.columns
+    .filter((c) => !def.key.includes(c.name))
+    .map((c) => `${quoteIdent(c.name)} = EXCLUDED.${quoteIdent(c.name)}`)
+    .concat(["_batch_id", "_hash", "_updated_at"].map((own) => `${own} = EXCLUDED.${own}`))
+    .join(", ");
+}
+
 /** Serialises promotions and reverts of one dataset across all processes. */
 async function lockDataset(client: pg.ClientBase, name: string) {
   await client.query("SELECT pg_advisory_xact_lock(hashtext('promote:' || $1))", [name]);
@@ -52,62 +62,62 @@ export async function promoteBatch(
       ? "replace"
       : "append";
   const started = Date.now();
-  const client = await pool().connect();
   try {
-    await client.query("BEGIN");
-    await lockDataset(client, def.name);
-    const { rows: state } = await client.query<{ status: string }>(
-      "SELECT status FROM app.batches WHERE id = $1 FOR UPDATE",
-      [batchId],
-    );
-    if (state[0]?.status !== "staged") {
-      throw new AppError(
-        "CONFLICT",
-        `Batch ${batchId} is ${state[0]?.status ?? "gone"}; only a staged batch can be promoted`,
+    const { counts, unchanged, promotionId } = await withTransaction(pool(), async (client) => {
+      await lockDataset(client, def.name);
+      const { rows: state } = await client.query<{ status: string }>(
+        "SELECT status FROM app.batches WHERE id = $1 FOR UPDATE",
+        [batchId],
       );
-    }
-    const { rows: already } = await client.query<{ id: string }>(
-      "SELECT id FROM app.promotions WHERE batch_id = $1 AND status = 'applied'",
-      [batchId],
-    );
-    if (already.length) {
-      throw new AppError(
-        "CONFLICT",
-        `Batch ${batchId} is already in production (promotion ${already[0]!.id}); revert that first to promote it again`,
+      if (state[0]?.status !== "staged") {
+        throw new AppError(
+          "CONFLICT",
+          `Batch ${batchId} is ${state[0]?.status ?? "gone"}; only a staged batch can be promoted`,
+        );
+      }
+      const { rows: already } = await client.query<{ id: string }>(
+        "SELECT id FROM app.promotions WHERE batch_id = $1 AND status = 'applied'",
+        [batchId],
       );
-    }
-    for (const sql of createHistoryTableSql(def)) await client.query(sql);
-    const { rows: idRow } = await client.query<{ id: string }>("SELECT gen_random_uuid() AS id");
-    const promotionId = idRow[0]!.id;
-    const counts = def.key.length
-      ? await upsert(client, def, batchId, promotionId, mode === "replace")
-      : await append(client, def, batchId, promotionId, mode === "replace");
-    const { rows: staged } = await client.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM ${stagingTable(def.name)} WHERE _batch_id = $1`,
-      [batchId],
-    );
-    const unchanged = staged[0]!.n - counts.inserted - counts.updated;
-    await client.query(
-      `INSERT INTO app.promotions (id, batch_id, dataset_id, mode, inserted, updated, unchanged, deleted, auto, override_reason,
-         created_by_id, created_by, duration_ms)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-      [
-        promotionId,
-        batchId,
-        datasetId,
-        mode,
-        counts.inserted,
-        counts.updated,
-        unchanged,
-        counts.deleted,
-        opts.auto ?? false,
-        opts.overrideReason ?? null,
-        actor.kind === "user" ? actor.id : null,
-        actorLabel(actor),
-        Date.now() - started,
-      ],
-    );
-    await client.query("COMMIT");
+      if (already.length) {
+        throw new AppError(
+          "CONFLICT",
+          `Batch ${batchId} is already in production (promotion ${already[0]!.id}); revert that first to promote it again`,
+        );
+      }
+      for (const sql of createHistoryTableSql(def)) await client.query(sql);
+      const { rows: idRow } = await client.query<{ id: string }>("SELECT gen_random_uuid() AS id");
+      const promotionId = idRow[0]!.id;
+      const counts = def.key.length
+        ? await upsert(client, def, batchId, promotionId, mode === "replace")
+        : await append(client, def, batchId, promotionId, mode === "replace");
+      const { rows: staged } = await client.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM ${stagingTable(def.name)} WHERE _batch_id = $1`,
+        [batchId],
+      );
+      const unchanged = staged[0]!.n - counts.inserted - counts.updated;
+      await client.query(
+        `INSERT INTO app.promotions (id, batch_id, dataset_id, mode, inserted, updated, unchanged, deleted, auto, override_reason,
+           created_by_id, created_by, duration_ms)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+        [
+          promotionId,
+          batchId,
+          datasetId,
+          mode,
+          counts.inserted,
+          counts.updated,
+          unchanged,
+          counts.deleted,
+          opts.auto ?? false,
+          opts.overrideReason ?? null,
+          actor.kind === "user" ? actor.id : null,
+          actorLabel(actor),
+          Date.now() - started,
+        ],
+      );
+      return { counts, unchanged, promotionId };
+    });
     const result: PromotionResult = {
       promotionId,
       inserted: counts.inserted,
@@ -123,13 +133,10 @@ export async function promoteBatch(
     );
     return result;
   } catch (err) {
-    await client.query("ROLLBACK").catch(() => undefined);
     if ((err as { code?: string }).code === "23505") {
       throw new AppError("CONFLICT", `Batch ${batchId} is already in production`);
     }
     throw err;
-  } finally {
-    client.release();
   }
 }
 
@@ -145,15 +152,7 @@ async function upsert(
   const history = historyTable(def.name);
   const key = def.key.map(quoteIdent).join(", ");
   const on = def.key.map((k) => `p.${quoteIdent(k)} = s.${quoteIdent(k)}`).join(" AND ");
-  const set = def.columns
-    .filter((c) => !def.key.includes(c.name))
-    .map((c) => `${quoteIdent(c.name)} = EXCLUDED.${quoteIdent(c.name)}`)
-    .concat([
-      "_batch_id = EXCLUDED._batch_id",
-      "_hash = EXCLUDED._hash",
-      "_updated_at = EXCLUDED._updated_at",
-    ])
-    .join(", ");
+  const set = overwriteFromExcluded(def);
   // One statement: the CTE `old` reads production as it was before the upsert (same snapshot), so
   // the previous versions of changed rows are kept exactly; `xmax = 0` tells inserts from updates.
   const { rows } = await client.query<{ inserted: number; updated: number }>(
@@ -239,9 +238,7 @@ export async function revertPromotion(
   const { definition: def } = await getDataset(promotion.dataset.name);
   const production = productionTable(def.name);
   const history = historyTable(def.name);
-  const client = await pool().connect();
-  try {
-    await client.query("BEGIN");
+  const { restored, removed } = await withTransaction(pool(), async (client) => {
     await lockDataset(client, def.name);
     const { rows: current } = await client.query<{ status: string }>(
       "SELECT status FROM app.promotions WHERE id = $1 FOR UPDATE",
@@ -273,15 +270,7 @@ export async function revertPromotion(
             [promotionId],
           )
         ).rowCount ?? 0;
-      const set = def.columns
-        .filter((c) => !def.key.includes(c.name))
-        .map((c) => `${quoteIdent(c.name)} = EXCLUDED.${quoteIdent(c.name)}`)
-        .concat([
-          "_batch_id = EXCLUDED._batch_id",
-          "_hash = EXCLUDED._hash",
-          "_updated_at = EXCLUDED._updated_at",
-        ])
-        .join(", ");
+      const set = overwriteFromExcluded(def);
       restored =
         (
           await client.query(
@@ -314,18 +303,13 @@ export async function revertPromotion(
       "UPDATE app.promotions SET status = 'reverted', reverted_at = now(), reverted_by = $2 WHERE id = $1",
       [promotionId, actorLabel(actor)],
     );
-    await client.query("COMMIT");
-    await recordAudit(
-      actor,
-      "promotion.revert",
-      { type: "promotion", id: promotionId },
-      { dataset: def.name, restored, removed },
-    );
-    return { promotionId, restored, removed };
-  } catch (err) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+    return { restored, removed };
+  });
+  await recordAudit(
+    actor,
+    "promotion.revert",
+    { type: "promotion", id: promotionId },
+    { dataset: def.name, restored, removed },
+  );
+  return { promotionId, restored, removed };
 }

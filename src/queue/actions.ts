@@ -2,6 +2,7 @@ import { recordAudit } from "@/audit/audit";
 import type { Actor } from "@/auth/actor";
 import { pool } from "@/db/pool";
 import { db } from "@/db/prisma";
+import { withTransaction } from "@/db/transaction";
 import { cancelIngest, resetIngest } from "@/ingest/pipeline";
 import { AppError } from "@/server/errors";
 import { publishLive } from "@/server/live";
@@ -32,19 +33,11 @@ export async function cancelJob(jobId: string, actor: Actor): Promise<JobView> {
   if (job.batch) {
     await cancelIngest(pool(), { jobId, batchId: job.batch.id });
   }
-  const client = await pool().connect();
-  try {
-    await client.query("BEGIN");
+  await withTransaction(pool(), async (client) => {
     // Removed if waiting; if running, Graphile keeps it until it ends but will not retry it.
     await client.query("SELECT graphile_worker.remove_job($1)", [taskKey(jobId)]);
     await markJobCancelled(client, jobId);
-    await client.query("COMMIT");
-  } catch (err) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
   await recordAudit(actor, "job.cancel", { type: "job", id: jobId }, { was: job.status });
   return jobView(jobId);
 }
@@ -62,9 +55,7 @@ export async function retryJob(jobId: string, actor: Actor): Promise<JobView> {
       `Job ${jobId} is ${job.status}; only a failed or cancelled job can be retried`,
     );
   }
-  const client = await pool().connect();
-  try {
-    await client.query("BEGIN");
+  await withTransaction(pool(), async (client) => {
     const { rowCount } = await client.query(
       `UPDATE app.jobs SET status = 'queued', error = NULL, progress = 0, started_at = NULL, finished_at = NULL,
          counts = '{}' WHERE id = $1 AND status IN ('failed', 'cancelled')`,
@@ -79,13 +70,7 @@ export async function retryJob(jobId: string, actor: Actor): Promise<JobView> {
       taskKey(jobId),
     ]);
     await publishLive({ type: "job", jobId, status: "queued" }, client);
-    await client.query("COMMIT");
-  } catch (err) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
   await recordAudit(actor, "job.retry", { type: "job", id: jobId }, { was: job.status });
   return jobView(jobId);
 }

@@ -1,5 +1,6 @@
 import { hostname } from "node:os";
 import type pg from "pg";
+import { withTransaction } from "@/db/transaction";
 import { env } from "@/env";
 import { publishLive } from "@/server/live";
 
@@ -78,9 +79,7 @@ export interface ReapedWorker {
  * LOCKED lets only one of them handle each dead one.
  */
 export async function reapDeadWorkers(pool: import("pg").Pool): Promise<ReapedWorker[]> {
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
+  return withTransaction(pool, async (client) => {
     const { rows } = await client.query<{ id: string; graphile_worker_ids: string[] | null }>(
       `UPDATE app.worker_processes SET stopped_at = now(), stop_reason = 'heartbeat-lost'
        WHERE id IN (
@@ -93,12 +92,6 @@ export async function reapDeadWorkers(pool: import("pg").Pool): Promise<ReapedWo
     const ids = rows.flatMap((r) => r.graphile_worker_ids ?? []);
     if (ids.length) await client.query("SELECT graphile_worker.force_unlock_workers($1::text[])", [ids]);
     for (const r of rows) await publishLive({ type: "worker", workerId: r.id, state: "stopped" }, client);
-    await client.query("COMMIT");
     return rows.map((r) => ({ id: r.id, graphileWorkerIds: r.graphile_worker_ids ?? [] }));
-  } catch (err) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }
