@@ -1,3 +1,4 @@
+import { onOrphaned } from "@/cli/orphan-watch";
 import { closePool, pool } from "@/db/pool";
 import { env } from "@/env";
 import packageJson from "../package.json" with { type: "json" };
@@ -33,3 +34,5 @@ async function shutdown(signal: string) {
   process.exit(0);
 }
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void shutdown(signal));
+// Started by `npm run worker` or by `npm start`: when that parent goes, so does this worker.
+onOrphaned((reason) => void shutdown(reason));

@@ -10,6 +10,7 @@ import { prepareDatabase } from "@/db/setup";
 import { connectTo, dataDir, env } from "@/env";
 import { ensureFirstAdmin } from "@/users/users";
 import { buildIsCurrent, markBuilt, sourceHash } from "./build-cache";
+import { onOrphaned } from "./orphan-watch";
 import { persistentSecret } from "./secrets";
 
 /**
@@ -166,6 +167,10 @@ for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
     void shutdown(0);
   });
 }
+onOrphaned((reason) => {
+  log(`${reason}: stopping`);
+  void shutdown(0);
+});
 
 main().catch((err: Error) => {
   console.error(`[sluice] start failed: ${err.message}`);
