@@ -14,7 +14,8 @@ import { AppError } from "@/server/errors";
  * them. Keys are generated here (`yyyy/mm/<uuid>.csv`); no name from a request reaches the filesystem.
  */
 export function uploadRoot(): string {
-  return path.resolve(process.env.UPLOAD_DIR || path.join(dataDir(), "uploads"));
+  // A run-time location, not part of the app: keep Next's output tracing from following it.
+  return path.resolve(/* turbopackIgnore: true */ process.env.UPLOAD_DIR || path.join(dataDir(), "uploads"));
 }
 
 export function uploadPath(key: string): string {
