@@ -110,3 +110,15 @@ export async function getDataset(name: string) {
   if (!row) throw new AppError("NOT_FOUND", `No dataset named "${name}"`);
   return { ...row, definition: parseDefinition(row.definition) };
 }
+
+/** A dataset as the API and the console show it. */
+export async function datasetView(name: string) {
+  const d = await getDataset(name);
+  return {
+    name: d.name,
+    title: d.title,
+    version: d.version,
+    definition: d.definition,
+    updatedAt: d.updatedAt,
+  };
+}

@@ -6,6 +6,7 @@ import path from "node:path";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { dataDir } from "@/env";
+import { formatBytes } from "@/format";
 import { AppError } from "@/server/errors";
 
 /**
@@ -28,17 +29,6 @@ export const DEFAULT_MAX_UPLOAD_BYTES = 10 * 1024 ** 3;
 export function maxUploadBytes(): number {
   const v = Number(process.env.UPLOAD_MAX_BYTES);
   return Number.isFinite(v) && v > 0 ? v : DEFAULT_MAX_UPLOAD_BYTES;
-}
-
-export function formatBytes(n: number): string {
-  const units = ["bytes", "KB", "MB", "GB", "TB"];
-  let v = n;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${u === 0 ? v : v.toFixed(v < 10 ? 1 : 0)} ${units[u]}`;
 }
 
 export interface StoredFile {

@@ -3,8 +3,8 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import type { ColumnDefinition } from "@/datasets/definition";
+import { formatCount } from "@/format";
 import { type RouterOutputs, useTRPC } from "@/trpc/react";
-import { formatCount } from "../format";
 import { JobStatusBadge } from "../jobs/job-badges";
 import { PromotionHistory } from "../promotions/promotion-history";
 import { RowsTable } from "../rows/rows-table";

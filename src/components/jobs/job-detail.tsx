@@ -3,8 +3,8 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
+import { formatBytes, formatCount, formatDuration, plural, secondsBetween } from "@/format";
 import { type RouterOutputs, useTRPC } from "@/trpc/react";
-import { formatBytes, formatCount, formatDuration, plural, secondsBetween } from "../format";
 import { RowsTable } from "../rows/rows-table";
 import { DateTime } from "../ui/date-time";
 import { LinkButton } from "../ui/link-button";

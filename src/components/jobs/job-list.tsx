@@ -4,9 +4,9 @@ import { useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-quer
 import Link from "next/link";
 import { useSearchParams } from "next/navigation";
 import { useId } from "react";
+import { formatCount, formatDuration, secondsBetween } from "@/format";
 import { PRIORITIES } from "@/queue/priorities";
 import { type RouterOutputs, useTRPC } from "@/trpc/react";
-import { formatCount, formatDuration, secondsBetween } from "../format";
 import { Button } from "../ui/button";
 import { DateTime } from "../ui/date-time";
 import { EmptyState } from "../ui/empty-state";

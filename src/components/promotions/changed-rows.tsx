@@ -1,8 +1,8 @@
 "use client";
 
 import { useId, useState } from "react";
+import { formatCount } from "@/format";
 import type { RouterOutputs } from "@/trpc/react";
-import { formatCount } from "../format";
 
 type ChangedRow = RouterOutputs["promotions"]["preview"]["sampleChanged"][number];
 

@@ -3,8 +3,8 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
+import { formatCount, plural } from "@/format";
 import { type RouterOutputs, useTRPC } from "@/trpc/react";
-import { formatCount, plural } from "../format";
 import { Button } from "../ui/button";
 import { DateTime } from "../ui/date-time";
 import { Notice } from "../ui/notice";

@@ -2,8 +2,8 @@
 
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
+import { formatCount } from "@/format";
 import { type RouterOutputs, useTRPC } from "@/trpc/react";
-import { formatCount } from "../format";
 import { DateTime } from "../ui/date-time";
 import { EmptyState } from "../ui/empty-state";
 import { LinkButton } from "../ui/link-button";

@@ -1,8 +1,8 @@
 "use client";
 
 import { useSubscription } from "@trpc/tanstack-react-query";
+import { formatCount, formatDuration } from "@/format";
 import { type RouterOutputs, useTRPC } from "@/trpc/react";
-import { formatCount, formatDuration } from "../format";
 import { Badge } from "../ui/badge";
 import { DateTime } from "../ui/date-time";
 import { Panel } from "../ui/panel";

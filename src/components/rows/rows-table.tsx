@@ -2,8 +2,8 @@
 
 import { keepPreviousData, skipToken, useQuery } from "@tanstack/react-query";
 import { useEffect, useId, useState } from "react";
+import { formatCount } from "@/format";
 import { useTRPC } from "@/trpc/react";
-import { formatCount } from "../format";
 import { Button } from "../ui/button";
 import { Select } from "../ui/field";
 

@@ -1,7 +1,7 @@
 "use client";
 
 import { useId, useRef, useState } from "react";
-import { formatBytes, formatDuration } from "../format";
+import { formatBytes, formatDuration } from "@/format";
 import { Button } from "../ui/button";
 import { ProgressBar } from "../ui/progress-bar";
 import { DELIMITER_LABEL, ENCODING_LABEL, type FileHead } from "./file-head";

@@ -3,8 +3,8 @@
 import { useMemo } from "react";
 import type { DatasetDefinition } from "@/datasets/definition";
 import { compileColumn, InvalidCell } from "@/datasets/values";
+import { plural } from "@/format";
 import type { Mapping } from "@/ingest/mapping";
-import { plural } from "../format";
 
 interface PreviewCell {
   raw: string;

@@ -1,21 +1,14 @@
 import { z } from "zod";
 import { listDatasets } from "@/datasets/datasets";
-import { applyDataset, datasetNameSchema, getDataset } from "@/datasets/registry";
+import { applyDataset, datasetNameSchema, datasetView } from "@/datasets/registry";
 import { productionRows, rowsQuerySchema } from "@/ingest/rows";
 import { adminProcedure, analystProcedure, createTRPCRouter } from "../trpc";
 
 export const datasetsRouter = createTRPCRouter({
   list: analystProcedure.query(() => listDatasets()),
-  get: analystProcedure.input(z.object({ name: datasetNameSchema })).query(async ({ input }) => {
-    const d = await getDataset(input.name);
-    return {
-      name: d.name,
-      title: d.title,
-      version: d.version,
-      definition: d.definition,
-      updatedAt: d.updatedAt,
-    };
-  }),
+  get: analystProcedure
+    .input(z.object({ name: datasetNameSchema }))
+    .query(({ input }) => datasetView(input.name)),
   /** Create or update from a definition; a destructive change needs `force`. */
   save: adminProcedure
     .input(z.object({ definition: z.unknown(), force: z.boolean().default(false) }))

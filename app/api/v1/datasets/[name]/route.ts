@@ -1,4 +1,4 @@
-import { applyDataset, datasetNameSchema, getDataset } from "@/datasets/registry";
+import { applyDataset, datasetNameSchema, datasetView } from "@/datasets/registry";
 import { AppError } from "@/server/errors";
 import { restRoute } from "@/server/rest";
 
@@ -6,16 +6,9 @@ export const dynamic = "force-dynamic";
 
 type Params = { name: string };
 
-export const GET = restRoute<"analyst", Params>("analyst", async ({ params }) => {
-  const d = await getDataset(datasetNameSchema.parse(params.name));
-  return {
-    name: d.name,
-    title: d.title,
-    version: d.version,
-    definition: d.definition,
-    updatedAt: d.updatedAt,
-  };
-});
+export const GET = restRoute<"analyst", Params>("analyst", async ({ params }) =>
+  datasetView(datasetNameSchema.parse(params.name)),
+);
 
 /** PUT /api/v1/datasets/{name}[?force=true] — create or update from the JSON definition. */
 export const PUT = restRoute<"admin", Params>("admin", async ({ req, params, actor }) => {
