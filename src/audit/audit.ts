@@ -1,3 +1,4 @@
+import type pg from "pg";
 import type { Actor } from "@/auth/actor";
 import { actorLabel } from "@/auth/actor";
 import { db } from "@/db/prisma";
@@ -8,7 +9,8 @@ export interface AuditTarget {
   id: string;
 }
 
-type Tx = Pick<Prisma.TransactionClient, "auditEvent">;
+/** Where the event is written: a Prisma transaction, or a pg client inside its own transaction. */
+type Tx = Pick<Prisma.TransactionClient, "auditEvent"> | Pick<pg.ClientBase, "query">;
 
 /** Appends one audit event. Pass the transaction of the change so the two commit or fail together. */
 export async function recordAudit(
@@ -18,17 +20,31 @@ export async function recordAudit(
   details?: Prisma.InputJsonValue,
   tx: Tx = db(),
 ): Promise<void> {
-  await tx.auditEvent.create({
-    data: {
-      actorId: actor.kind === "system" ? null : actor.id,
-      actor: actorLabel(actor),
-      action,
-      targetType: target?.type ?? null,
-      targetId: target?.id ?? null,
-      ip: actor.ip,
-      details,
-    },
-  });
+  const event = {
+    actorId: actor.kind === "system" ? null : actor.id,
+    actor: actorLabel(actor),
+    action,
+    targetType: target?.type ?? null,
+    targetId: target?.id ?? null,
+    ip: actor.ip,
+  };
+  if ("query" in tx) {
+    await tx.query(
+      `INSERT INTO app.audit_events (actor_id, actor, action, target_type, target_id, ip, details)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [
+        event.actorId,
+        event.actor,
+        event.action,
+        event.targetType,
+        event.targetId,
+        event.ip,
+        details === undefined ? null : JSON.stringify(details),
+      ],
+    );
+    return;
+  }
+  await tx.auditEvent.create({ data: { ...event, details } });
 }
 
 export async function listAuditEvents(opts: { limit: number; cursor?: bigint }) {

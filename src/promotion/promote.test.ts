@@ -87,6 +87,14 @@ describe("promoting a batch", () => {
     );
     expect(rows[0].n).toBe(55);
 
+    const audit = await pool().query(
+      "SELECT actor, details FROM app.audit_events WHERE action = 'promotion.apply' AND target_id = $1",
+      [batchId],
+    );
+    expect(audit.rows).toEqual([
+      { actor: expect.stringMatching(/^api-key:/), details: expect.objectContaining({ inserted: 55 }) },
+    ]);
+
     const again = await post(promoteRoute, `/api/v1/batches/${batchId}/promote`, batchId, admin);
     expect(again.status).toBe(409);
     expect((await again.json()).error.message).toMatch(/already in production/);

@@ -63,7 +63,7 @@ export async function promoteBatch(
       : "append";
   const started = Date.now();
   try {
-    const { counts, unchanged, promotionId } = await withTransaction(pool(), async (client) => {
+    return await withTransaction(pool(), async (client) => {
       await lockDataset(client, def.name);
       const { rows: state } = await client.query<{ status: string }>(
         "SELECT status FROM app.batches WHERE id = $1 FOR UPDATE",
@@ -116,22 +116,22 @@ export async function promoteBatch(
           Date.now() - started,
         ],
       );
-      return { counts, unchanged, promotionId };
+      const result: PromotionResult = {
+        promotionId,
+        inserted: counts.inserted,
+        updated: counts.updated,
+        unchanged,
+      };
+      if (mode === "replace") result.deleted = counts.deleted;
+      await recordAudit(
+        actor,
+        opts.auto ? "promotion.auto_apply" : "promotion.apply",
+        { type: "batch", id: batchId },
+        { dataset: def.name, mode, ...result, overrideReason: opts.overrideReason ?? null },
+        client,
+      );
+      return result;
     });
-    const result: PromotionResult = {
-      promotionId,
-      inserted: counts.inserted,
-      updated: counts.updated,
-      unchanged,
-    };
-    if (mode === "replace") result.deleted = counts.deleted;
-    await recordAudit(
-      actor,
-      opts.auto ? "promotion.auto_apply" : "promotion.apply",
-      { type: "batch", id: batchId },
-      { dataset: def.name, mode, ...result, overrideReason: opts.overrideReason ?? null },
-    );
-    return result;
   } catch (err) {
     if ((err as { code?: string }).code === "23505") {
       throw new AppError("CONFLICT", `Batch ${batchId} is already in production`);
@@ -303,13 +303,14 @@ export async function revertPromotion(
       "UPDATE app.promotions SET status = 'reverted', reverted_at = now(), reverted_by = $2 WHERE id = $1",
       [promotionId, actorLabel(actor)],
     );
+    await recordAudit(
+      actor,
+      "promotion.revert",
+      { type: "promotion", id: promotionId },
+      { dataset: def.name, restored, removed },
+      client,
+    );
     return { restored, removed };
   });
-  await recordAudit(
-    actor,
-    "promotion.revert",
-    { type: "promotion", id: promotionId },
-    { dataset: def.name, restored, removed },
-  );
   return { promotionId, restored, removed };
 }

@@ -37,8 +37,8 @@ export async function cancelJob(jobId: string, actor: Actor): Promise<JobView> {
     // Removed if waiting; if running, Graphile keeps it until it ends but will not retry it.
     await client.query("SELECT graphile_worker.remove_job($1)", [taskKey(jobId)]);
     await markJobCancelled(client, jobId);
+    await recordAudit(actor, "job.cancel", { type: "job", id: jobId }, { was: job.status }, client);
   });
-  await recordAudit(actor, "job.cancel", { type: "job", id: jobId }, { was: job.status });
   return jobView(jobId);
 }
 
@@ -70,7 +70,7 @@ export async function retryJob(jobId: string, actor: Actor): Promise<JobView> {
       taskKey(jobId),
     ]);
     await publishLive({ type: "job", jobId, status: "queued" }, client);
+    await recordAudit(actor, "job.retry", { type: "job", id: jobId }, { was: job.status }, client);
   });
-  await recordAudit(actor, "job.retry", { type: "job", id: jobId }, { was: job.status });
   return jobView(jobId);
 }
