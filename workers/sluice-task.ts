@@ -20,8 +20,10 @@ export interface SluiceTaskOptions<T extends TaskName> {
    * `job`: this task is the whole Sluice job (marked running, then succeeded with the body's counts).
    * `step`: one step of a longer job (e.g. one chunk of an upload); the steps themselves move the
    * job along, and the wrapper only reports failures.
+   * `follow-up`: work after the job has succeeded (e.g. its quality report): never changes the
+   * job's status; failures are retried and logged.
    */
-  lifecycle?: "job" | "step";
+  lifecycle?: "job" | "step" | "follow-up";
   /** Clean-up when the job fails for good (e.g. remove a half-loaded batch). */
   onFailure?: (payload: TaskPayload<T>, message: string, helpers: JobHelpers) => Promise<void>;
 }
@@ -67,7 +69,9 @@ export function sluiceTask<T extends TaskName>(
         const message = err instanceof Error ? err.message : String(err);
         if (final && opts.onFailure) await opts.onFailure(payload, message, helpers);
         await helpers.withPgClient(async (c) => {
-          if (!(final && opts.onFailure)) await markJobFailed(c, payload.jobId, message, final);
+          if (lifecycle !== "follow-up" && !(final && opts.onFailure)) {
+            await markJobFailed(c, payload.jobId, message, final);
+          }
           await recordJobOutcome(c, ctx.workerProcessId, false);
         });
         if (permanent) {

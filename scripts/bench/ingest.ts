@@ -100,6 +100,16 @@ async function main() {
     }
     const pipelineSeconds = (Date.parse(job.finishedAt) - startedAtMs) / 1000;
     if (job.status !== "succeeded") throw new Error(`the job failed: ${job.error}`);
+    // The quality report is computed by a worker right after staging; its own duration is stored.
+    let quality: { overall: number; durationMs: number } | undefined;
+    const batchId = (
+      (await (await fetch(`${base}/api/v1/jobs/${jobId}`, { headers: auth })).json()) as { batchId: string }
+    ).batchId;
+    for (let i = 0; i < 600 && !quality; i++) {
+      const q = await fetch(`${base}/api/v1/batches/${batchId}/quality`, { headers: auth });
+      if (q.ok) quality = (await q.json()) as typeof quality;
+      else await new Promise((r) => setTimeout(r, 250));
+    }
     const rss = peakRss(sluice.pid!);
     const pgCpu = postgresCpuSeconds(dataDir);
 
@@ -122,6 +132,12 @@ async function main() {
       `  job timeline           queued 0.00 s → started ${at(job.startedAt)} s → succeeded ${at(job.finishedAt)} s`,
     );
     console.log(`  counts                 ${JSON.stringify(job.counts)}`);
+    if (quality) {
+      const ingestSeconds = (Date.parse(job.finishedAt) - Date.parse(job.startedAt)) / 1000;
+      console.log(
+        `quality report           ${(quality.durationMs / 1000).toFixed(2)} s  (${(quality.durationMs / 1000 / ingestSeconds).toFixed(2)}× the ingest's ${ingestSeconds.toFixed(2)} s; target ≤ 0.5×), overall score ${quality.overall}`,
+      );
+    }
     console.log(`raw COPY (same file)     ${copySeconds.toFixed(2)} s  (${rate(copySeconds)} rows/s)`);
     console.log(
       `ratio                    ${(copySeconds / pipelineSeconds).toFixed(2)} of raw COPY throughput (target ≥ 0.50)`,

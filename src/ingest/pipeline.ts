@@ -336,6 +336,7 @@ export async function finalizeBatch(pool: pg.Pool, p: { jobId: string; batchId: 
     const b = done[0]!;
     const rows = b.valid + b.rejected + b.duplicates;
     await client.query("UPDATE app.batches SET rows = $2 WHERE id = $1", [p.batchId, rows]);
+    await addFollowUpTask(client, "quality_report", p, { jobKey: `quality_report:${p.batchId}` });
     await markJobSucceeded(client, p.jobId, {
       rows,
       valid: b.valid,

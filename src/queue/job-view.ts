@@ -29,7 +29,10 @@ export interface JobView {
 export async function jobView(id: string): Promise<JobView> {
   const job = await db().job.findUnique({
     where: { id },
-    include: { dataset: { select: { name: true } }, batch: { include: { upload: true } } },
+    include: {
+      dataset: { select: { name: true } },
+      batch: { include: { upload: true, qualityReport: { select: { overall: true } } } },
+    },
   });
   if (!job) throw new AppError("NOT_FOUND", `No job ${id}`);
   const batch = job.batch;
@@ -59,7 +62,7 @@ export async function jobView(id: string): Promise<JobView> {
       batch?.status === "staged"
         ? (batch.classification as { new: number; changed: number; unchanged: number })
         : null,
-    qualityScore: null,
+    qualityScore: batch?.qualityReport?.overall ?? null,
     error: job.error,
     batchId: batch?.id ?? null,
     upload: batch

@@ -17,6 +17,8 @@ export const taskPayloads = {
   ingest_chunk: z.object({ jobId: z.uuid(), batchId: z.uuid(), index: z.number().int().min(0) }),
   /** After the last chunk: duplicates by key, classification against production, the batch is staged. */
   ingest_finalize: z.object({ jobId: z.uuid(), batchId: z.uuid() }),
+  /** After staging: the batch's quality report (profiles, scores, gate), computed in SQL and stored. */
+  quality_report: z.object({ jobId: z.uuid(), batchId: z.uuid() }),
 } as const;
 
 export type TaskName = keyof typeof taskPayloads;

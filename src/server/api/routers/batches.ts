@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { listRejects, rejectsQuerySchema, violationSummary } from "@/ingest/rejects";
 import { batchRows, rowsQuerySchema } from "@/ingest/rows";
+import { qualityReport } from "@/quality/report";
 import { analystProcedure, createTRPCRouter } from "../trpc";
 
 export const batchesRouter = createTRPCRouter({
@@ -10,6 +11,9 @@ export const batchesRouter = createTRPCRouter({
   rejects: analystProcedure
     .input(rejectsQuerySchema.extend({ batchId: z.uuid() }))
     .query(({ input: { batchId, ...query } }) => listRejects(batchId, query)),
+  quality: analystProcedure
+    .input(z.object({ batchId: z.uuid() }))
+    .query(({ input }) => qualityReport(input.batchId)),
   violations: analystProcedure
     .input(z.object({ batchId: z.uuid() }))
     .query(({ input }) => violationSummary(input.batchId)),
