@@ -19,8 +19,18 @@ export function actorLabel(actor: Actor): string {
   }
 }
 
-/** The client address as the proxy in front of us reports it (Next's server sets x-forwarded-for). */
-export function clientIp(headers: Headers): string | null {
-  const forwarded = headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  return forwarded || headers.get("x-real-ip") || null;
+/**
+ * The client address as the proxy in front of us reports it (Next's server sets x-forwarded-for).
+ * One rule for every caller: the sign-in throttle records failures from NextAuth's plain header
+ * object and checks locks from a fetch Request, and both must name the same address.
+ */
+export function clientIp(headers: Headers | Record<string, unknown> | undefined): string | null {
+  const get = (name: string): string | undefined => {
+    if (!headers) return undefined;
+    if (headers instanceof Headers) return headers.get(name) ?? undefined;
+    const raw = headers[name];
+    const value = Array.isArray(raw) ? raw[0] : raw;
+    return typeof value === "string" ? value : undefined;
+  };
+  return get("x-forwarded-for")?.split(",")[0]?.trim() || get("x-real-ip")?.trim() || null;
 }

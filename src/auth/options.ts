@@ -1,21 +1,10 @@
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { recordAudit } from "@/audit/audit";
+import { clientIp } from "@/auth/actor";
 import { decoyHash, verifyPassword } from "@/auth/password";
 import { recordSignInFailure, recordSignInSuccess, signInRetryAfter } from "@/auth/sign-in-throttle";
 import { db } from "@/db/prisma";
-
-/** Shown on the sign-in page for `?error=` codes; NextAuth passes the thrown message through. */
-export const SIGN_IN_ERRORS = {
-  CredentialsSignin: "Wrong email or password.",
-  TooManyAttempts: "Too many failed sign-ins. Wait 15 minutes, or ask an admin.",
-} as const;
-
-function headerIp(headers: Record<string, unknown> | undefined): string | null {
-  const raw = headers?.["x-forwarded-for"];
-  const value = Array.isArray(raw) ? raw[0] : raw;
-  return typeof value === "string" ? value.split(",")[0]?.trim() || null : null;
-}
 
 export const authOptions: NextAuthOptions = {
   session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
@@ -30,7 +19,7 @@ export const authOptions: NextAuthOptions = {
       async authorize(credentials, req) {
         const email = credentials?.email?.trim().toLowerCase() ?? "";
         const password = credentials?.password ?? "";
-        const ip = headerIp(req?.headers);
+        const ip = clientIp(req?.headers);
         if (!email || !password) return null;
         if ((await signInRetryAfter(email, ip)) > 0) throw new Error("TooManyAttempts");
         const user = await db().user.findUnique({ where: { email } });

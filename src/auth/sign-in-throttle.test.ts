@@ -13,6 +13,7 @@ import {
 import { pool } from "@/db/pool";
 import { db } from "@/db/prisma";
 import { setUserDisabled } from "@/users/users";
+import * as nextAuthRoute from "../../app/api/auth/[...nextauth]/route";
 import { makeUser, setUpTestDatabase, uniqueEmail } from "../../test/database";
 
 setUpTestDatabase();
@@ -86,12 +87,14 @@ describe("sign-in throttle", () => {
 const credentials = (authOptions.providers[0] as unknown as { options: Pick<CredentialsConfig, "authorize"> })
   .options;
 
-function signIn(email: string, password: string, ip: string): Promise<User | null> {
+function signIn(
+  email: string,
+  password: string,
+  ip: string,
+  headers: Record<string, string> = { "x-forwarded-for": `${ip}, 10.0.0.1` },
+): Promise<User | null> {
   return Promise.resolve(
-    credentials.authorize(
-      { email, password },
-      { method: "POST", body: {}, query: {}, headers: { "x-forwarded-for": `${ip}, 10.0.0.1` } },
-    ),
+    credentials.authorize({ email, password }, { method: "POST", body: {}, query: {}, headers }),
   );
 }
 
@@ -146,5 +149,30 @@ describe("signing in with email and password", () => {
     await setUserDisabled(user.id, true, SYSTEM);
 
     expect(await signIn(user.email, password, uniqueIp())).toBeNull();
+  });
+});
+
+describe("the sign-in route", () => {
+  const post = (email: string, headers: Record<string, string>) =>
+    nextAuthRoute.POST(
+      new Request("http://localhost:3000/api/auth/callback/credentials", {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
+        body: new URLSearchParams({ email, password: "whatever", json: "true" }),
+      }),
+      { params: Promise.resolve({ nextauth: ["callback", "credentials"] }) },
+    );
+
+  it("answers 429 with Retry-After for an address locked by failures, however the proxy names it", async () => {
+    const ip = uniqueIp();
+    // Failures recorded through NextAuth's header object (here only x-real-ip is set)…
+    for (let i = 0; i < MAX_FAILURES; i++) {
+      await signIn(uniqueEmail(), "wrong-password-1", ip, { "x-real-ip": ip });
+    }
+    // …lock the same address when the route checks a fetch Request, for any email.
+    const res = await post(uniqueEmail(), { "x-real-ip": ip });
+    expect(res.status).toBe(429);
+    expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(LOCK_MINUTES * 60 - 10);
+    expect((await res.json()).url).toMatch(/\/signin\?error=TooManyAttempts$/);
   });
 });
