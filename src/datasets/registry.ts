@@ -111,14 +111,30 @@ export async function getDataset(name: string) {
   return { ...row, definition: parseDefinition(row.definition) };
 }
 
-/** A dataset as the API and the console show it. */
-export async function datasetView(name: string) {
-  const d = await getDataset(name);
+/** A dataset as the API and the console show it, listed or one at a time. */
+function datasetJson(d: {
+  name: string;
+  title: string;
+  version: number;
+  definition: unknown;
+  createdAt: Date;
+  updatedAt: Date;
+}) {
   return {
     name: d.name,
     title: d.title,
     version: d.version,
-    definition: d.definition,
-    updatedAt: d.updatedAt,
+    definition: d.definition as DatasetDefinition,
+    createdAt: d.createdAt.toISOString(),
+    updatedAt: d.updatedAt.toISOString(),
   };
+}
+
+export async function listDatasets() {
+  const rows = await db().dataset.findMany({ orderBy: { name: "asc" } });
+  return rows.map(datasetJson);
+}
+
+export async function datasetView(name: string) {
+  return datasetJson(await getDataset(name));
 }

@@ -3,7 +3,7 @@ import { recordAudit } from "@/audit/audit";
 import type { Actor } from "@/auth/actor";
 import { db } from "@/db/prisma";
 import type { Prisma } from "@/generated/prisma/client";
-import { LIVE_CHANNEL, publishLive } from "@/server/live";
+import { publishLive } from "@/server/live";
 import { GRAPHILE_PRIORITY, type Priority } from "./priorities";
 import { type TaskName, type TaskPayload, taskPayloads } from "./tasks";
 
@@ -53,7 +53,7 @@ export async function enqueueJob<T extends TaskName>(opts: EnqueueOptions<T>, ac
       max_attempts => ${opts.maxAttempts ?? 5}::int,
       job_key => ${taskKey(job.id)})`;
     await recordAudit(actor, "job.enqueue", { type: "job", id: job.id }, { task: opts.task, priority }, tx);
-    await tx.$executeRaw`SELECT pg_notify(${LIVE_CHANNEL}, ${JSON.stringify({ type: "job", jobId: job.id, status: "queued" })})`;
+    await publishLive({ type: "job", jobId: job.id, status: "queued" }, tx);
     return job;
   });
 }
@@ -135,7 +135,7 @@ export async function markJobFailed(
 ): Promise<void> {
   const status = final ? "failed" : "queued";
   await client.query(
-    `UPDATE app.jobs SET status = $2::app."JobStatus", error = $3, finished_at = CASE WHEN $4 THEN now() END
+    `UPDATE app.jobs SET status = $2::app."JobStatus", error = $3, finished_at = CASE WHEN $4 THEN clock_timestamp() END
      WHERE id = $1 AND status <> 'cancelled'`,
     [jobId, status, error.slice(0, 10_000), final],
   );

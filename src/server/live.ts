@@ -26,9 +26,16 @@ export const liveEventSchema = z.discriminatedUnion("type", [
 ]);
 export type LiveEvent = z.infer<typeof liveEventSchema>;
 
-/** Sends a live event; pass a client inside a transaction to send it only when that commits. */
-export async function publishLive(event: LiveEvent, client: Pick<pg.ClientBase, "query">): Promise<void> {
-  await client.query("SELECT pg_notify($1, $2)", [LIVE_CHANNEL, JSON.stringify(event)]);
+/** Sends a live event; pass a client (pg or a Prisma transaction) to send it only when that commits. */
+export async function publishLive(
+  event: LiveEvent,
+  client:
+    | Pick<pg.ClientBase, "query">
+    | { $executeRawUnsafe(sql: string, ...values: unknown[]): Promise<number> },
+): Promise<void> {
+  const sql = "SELECT pg_notify($1, $2)";
+  if ("query" in client) await client.query(sql, [LIVE_CHANNEL, JSON.stringify(event)]);
+  else await client.$executeRawUnsafe(sql, LIVE_CHANNEL, JSON.stringify(event));
 }
 
 class LiveHub extends EventEmitter {

@@ -1,4 +1,4 @@
-import { listDatasets } from "@/datasets/datasets";
+import { listDatasets } from "@/datasets/registry";
 import { restRoute } from "@/server/rest";
 
 export const dynamic = "force-dynamic";

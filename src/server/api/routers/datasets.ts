@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { listDatasets } from "@/datasets/datasets";
-import { applyDataset, datasetNameSchema, datasetView } from "@/datasets/registry";
+import { applyDataset, datasetNameSchema, datasetView, listDatasets } from "@/datasets/registry";
 import { productionRows, rowsQuerySchema } from "@/ingest/rows";
 import { adminProcedure, analystProcedure, createTRPCRouter } from "../trpc";
 
