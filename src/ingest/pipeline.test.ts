@@ -70,7 +70,7 @@ describe("the listings sample, end to end", () => {
   });
 
   it("keeps each rejected row with its line number, column, rule and original value", async () => {
-    const { rows } = await listRejects(accepted.batchId, { limit: 100 });
+    const { rows } = await listRejects(accepted.batchId, { limit: 100 }, "admin");
 
     expect(
       rows.map((r) => ({
@@ -153,7 +153,7 @@ describe("the domains sample, with its four-column key", () => {
       status: "succeeded",
       counts: { rows: 42, valid: 39, rejected: 2, duplicates: 1 },
     });
-    const { rows } = await listRejects(accepted.batchId, { limit: 10 });
+    const { rows } = await listRejects(accepted.batchId, { limit: 10 }, "admin");
     expect(
       rows.map((r) => [r.rowNumber, r.lineNumber, r.violations.map((v) => `${v.column}:${v.rule}`)]),
     ).toEqual([
@@ -390,7 +390,7 @@ describe("values Postgres would refuse", () => {
       status: "succeeded",
       counts: { rows: 6, valid: 2, rejected: 4 },
     });
-    const { rows } = await listRejects(accepted.batchId, { limit: 10 });
+    const { rows } = await listRejects(accepted.batchId, { limit: 10 }, "admin");
     expect(rows.map((r) => [r.rowNumber, r.violations.map((v) => `${v.column}:${v.rule}`)])).toEqual([
       [2, ["price:type"]],
       [3, ["created_at:type"]],
