@@ -51,7 +51,7 @@ function decode(s: string): Cursor {
  * Values as Postgres prints them (numeric and timestamps exactly, not through JS numbers and
  * Dates); bigints as JSON numbers when they fit.
  */
-const asStored = {
+export const asStored = {
   getTypeParser: (oid: number) => {
     if (oid === 20) return (v: string) => (Number.isSafeInteger(Number(v)) ? Number(v) : v);
     if (oid === 16) return (v: string) => v === "t";

@@ -212,7 +212,11 @@ describe("lineage", () => {
     const rowLineage = await caller.datasets.rowLineage({ name: "manual", key: { external_id: 201 } });
     expect(rowLineage.batch.id).toBe(second.batchId);
     expect(rowLineage.upload.fileName).toBe("rows-second.csv");
-    expect(rowLineage.row).toMatchObject({ key: { external_id: "201" }, values: { name: "Renamed" } });
+    expect(rowLineage.row).toMatchObject({
+      key: { external_id: 201 },
+      values: { name: "Renamed", created_at: "2026-01-01 00:00:00+00" },
+      updatedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+    });
     // The analyst sees the row's personal data masked here too.
     expect(rowLineage.row?.values.email).toBe("***");
     await expect(

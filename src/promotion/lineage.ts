@@ -6,6 +6,7 @@ import { productionTable } from "@/datasets/tables";
 import { quoteIdent } from "@/db/identifiers";
 import { pool } from "@/db/pool";
 import { db } from "@/db/prisma";
+import { asStored } from "@/ingest/rows";
 import { AppError } from "@/server/errors";
 
 /**
@@ -171,11 +172,13 @@ export async function rowLineage(
   }
   const where = def.key.map((k, i) => `${quoteIdent(k)}::text = $${i + 1}`).join(" AND ");
   const cols = def.columns.map((c) => quoteIdent(c.name)).join(", ");
+  // Values as the rows API shows them (src/ingest/rows.ts), so the two never disagree.
   const { rows } = await pool().query({
-    text: `SELECT ${cols}, _batch_id::text AS "__batch", _updated_at AS "__updated" FROM ${productionTable(def.name)} WHERE ${where}`,
+    text: `SELECT ${cols}, _batch_id::text AS "__batch", (extract(epoch FROM _updated_at) * 1000)::float8::text AS "__updated"
+           FROM ${productionTable(def.name)} WHERE ${where}`,
     values: def.key.map((k) => String(key[k])),
-    types: { getTypeParser: (oid: number) => (oid === 1184 ? (v: string) => new Date(v) : (v: string) => v) },
-  } as never);
+    types: asStored,
+  });
   const found = rows[0] as Record<string, unknown> | undefined;
   if (!found) {
     throw new AppError(
@@ -190,7 +193,7 @@ export async function rowLineage(
     row: {
       key: maskRow(Object.fromEntries(def.key.map((k) => [k, values[k]])), masked),
       values: maskRow(values, masked),
-      updatedAt: (__updated as Date).toISOString(),
+      updatedAt: new Date(Number(__updated)).toISOString(),
     },
   };
 }

@@ -173,6 +173,17 @@ describe("exporting production and batches", () => {
     });
   });
 
+  it("refuses a caller without a valid key (401)", async () => {
+    const res = await get(
+      datasetExportRoute,
+      "/api/v1/datasets/people/export",
+      { name: "people" },
+      "sk_not_a_key",
+    );
+    expect(res.status).toBe(401);
+    expect((await res.json()).error.code).toBe("UNAUTHORIZED");
+  });
+
   it("answers 400 for an unknown format, 404 for an unknown dataset or batch", async () => {
     const bad = await download("dataset", "xlsx", analyst.key);
     expect(bad.status).toBe(400);

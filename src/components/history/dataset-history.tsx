@@ -42,7 +42,17 @@ export function DatasetHistory({ name }: { name: string }) {
         </span>
       ),
     },
-    { header: "Event", cell: (e) => <EventBadge e={e} /> },
+    {
+      header: "Event",
+      cell: (e) => (
+        <span className="flex flex-col items-start gap-0.5">
+          <EventBadge e={e} />
+          {e.kind === "promotion" && e.status === "reverted" && (
+            <span className="text-[11px] text-slate-500">reverted since</span>
+          )}
+        </span>
+      ),
+    },
     {
       header: "Batch",
       grow: true,
@@ -81,16 +91,7 @@ export function DatasetHistory({ name }: { name: string }) {
       className: "text-right font-medium text-slate-900",
       cell: (e) => <span className="tabular-nums">{formatCount(e.rowsAfter)}</span>,
     },
-    { header: "By", cell: (e) => <Truncate className="max-w-40 text-xs">{e.by}</Truncate> },
-    {
-      header: "Now",
-      cell: (e) =>
-        e.kind === "promotion" ? (
-          <Badge tone={e.status === "applied" ? "good" : "neutral"}>{e.status}</Badge>
-        ) : (
-          <span className="text-slate-300">—</span>
-        ),
-    },
+    { header: "By", cell: (e) => <Truncate className="max-w-32 text-xs">{e.by}</Truncate> },
   ];
 
   const chart = h

@@ -41,14 +41,14 @@ function Node({
       href={href}
       data-testid={testId}
       aria-label={`${kind}: ${title}`}
-      className={`group block w-full min-w-0 rounded-lg border-2 px-3 py-2.5 shadow-sm outline-none transition-colors focus-visible:ring-2 focus-visible:ring-teal-600/40 lg:w-44 ${NODE_TONE[tone]}`}
+      className={`group block min-w-0 rounded-lg lg:flex-1 lg:basis-0 border-2 px-3 py-2.5 shadow-sm outline-none transition-colors focus-visible:ring-2 focus-visible:ring-teal-600/40 ${NODE_TONE[tone]}`}
     >
-      <span className="flex items-center justify-between gap-2">
+      <span className="flex flex-wrap items-center justify-between gap-x-2 gap-y-0.5">
         <span className="text-[11px] font-semibold uppercase tracking-wide text-slate-500">{kind}</span>
         {badge}
       </span>
       <span
-        className="mt-0.5 block truncate text-sm font-semibold text-slate-900 group-hover:text-teal-800"
+        className="mt-0.5 line-clamp-2 break-all text-sm font-semibold text-slate-900 group-hover:text-teal-800"
         title={title}
       >
         {title}
@@ -72,7 +72,7 @@ function Edge({ label }: { label: string }) {
 }
 
 const Line = ({ children }: { children: React.ReactNode }) => (
-  <span className="block truncate">{children}</span>
+  <span className="block break-words">{children}</span>
 );
 
 /**
@@ -89,7 +89,7 @@ export function LineageGraph({ lineage: l, row }: { lineage: Lineage; row?: Line
       aria-label="Lineage graph"
       className="overflow-x-auto rounded-lg border border-slate-200 bg-slate-50/60 p-4"
     >
-      <div className="flex flex-col items-stretch lg:flex-row lg:items-center">
+      <div className="flex flex-col items-stretch lg:flex-row">
         <Node kind="Upload" title={l.upload.fileName} href={`${jobHref}#upload`} testId="lineage-upload">
           <Line>
             {formatBytes(l.upload.bytes)} · by {l.upload.uploadedBy}
@@ -153,7 +153,7 @@ export function LineageGraph({ lineage: l, row }: { lineage: Lineage; row?: Line
           )}
         </Node>
         <Edge label="promoted" />
-        <div className="flex flex-col gap-2" data-testid="lineage-promotions">
+        <div className="flex min-w-0 flex-col gap-2 lg:flex-1 lg:basis-0" data-testid="lineage-promotions">
           {promotions.length === 0 && (
             <Node kind="Promotion" title="not promoted" href="/promotions" tone="pending">
               <Line>waiting on the promotions page</Line>

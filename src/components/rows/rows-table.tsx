@@ -98,6 +98,14 @@ export function RowsTable({
         <table aria-label={label} aria-busy={result.isFetching || undefined} className="w-full text-sm">
           <thead>
             <tr className="border-b border-slate-200 bg-slate-50 text-left">
+              {lineage && (
+                <th
+                  scope="col"
+                  className={`${CELL} pt-2 pb-1 align-bottom text-xs font-semibold text-slate-700`}
+                >
+                  <span className="sr-only">Lineage</span>
+                </th>
+              )}
               {columns.map((c) => {
                 const sorted = sort?.column === c.name ? sort.order : null;
                 const numeric = NUMERIC.has(c.type);
@@ -137,17 +145,10 @@ export function RowsTable({
                   </th>
                 );
               })}
-              {lineage && (
-                <th
-                  scope="col"
-                  className={`${CELL} pt-2 pb-1 align-bottom text-xs font-semibold text-slate-700`}
-                >
-                  <span className="sr-only">Lineage</span>
-                </th>
-              )}
             </tr>
             {columns.length > 0 && (
               <tr className="border-b border-slate-200 bg-slate-50">
+                {lineage && <td className={CELL} />}
                 {columns.map((c) => (
                   <td key={c.name} className={`${CELL} pb-2`}>
                     <input
@@ -162,7 +163,6 @@ export function RowsTable({
                     />
                   </td>
                 ))}
-                {lineage && <td className={CELL} />}
               </tr>
             )}
           </thead>
@@ -171,11 +171,6 @@ export function RowsTable({
               // Rows have no identity in general (a dataset may have no key): position is it.
               // biome-ignore lint/suspicious/noArrayIndexKey: see above
               <tr key={i} className="hover:bg-slate-50/70">
-                {columns.map((c) => (
-                  <td key={c.name} className={`${CELL} max-w-72 py-1.5 align-top text-slate-700`}>
-                    <Value value={row[c.name]} numeric={NUMERIC.has(c.type)} />
-                  </td>
-                ))}
                 {lineage && (
                   <td className={`${CELL} py-1.5 align-top`}>
                     <Link
@@ -187,6 +182,11 @@ export function RowsTable({
                     </Link>
                   </td>
                 )}
+                {columns.map((c) => (
+                  <td key={c.name} className={`${CELL} max-w-72 py-1.5 align-top text-slate-700`}>
+                    <Value value={row[c.name]} numeric={NUMERIC.has(c.type)} />
+                  </td>
+                ))}
               </tr>
             ))}
             {!rows && (
