@@ -47,6 +47,9 @@ export function DatasetHistory({ name }: { name: string }) {
       cell: (e) => (
         <span className="flex flex-col items-start gap-0.5">
           <EventBadge e={e} />
+          <Truncate className="max-w-36 text-[11px] text-slate-500" title={e.by}>
+            by {e.by}
+          </Truncate>
           {e.kind === "promotion" && e.status === "reverted" && (
             <span className="text-[11px] text-slate-500">reverted since</span>
           )}
@@ -91,7 +94,6 @@ export function DatasetHistory({ name }: { name: string }) {
       className: "text-right font-medium text-slate-900",
       cell: (e) => <span className="tabular-nums">{formatCount(e.rowsAfter)}</span>,
     },
-    { header: "By", cell: (e) => <Truncate className="max-w-32 text-xs">{e.by}</Truncate> },
   ];
 
   const chart = h
