@@ -1,6 +1,7 @@
 import type { TaskList } from "graphile-worker";
 import type { TaskName } from "@/queue/tasks";
 import type { WorkerContext } from "./sluice-task";
+import { autoPromote } from "./tasks/auto-promote";
 import { ingest, ingestChunk, ingestFinalize } from "./tasks/ingest";
 import { ping } from "./tasks/ping";
 import { qualityReport } from "./tasks/quality-report";
@@ -12,6 +13,7 @@ const tasks: Record<TaskName, (ctx: WorkerContext) => TaskList[string]> = {
   ingest_chunk: ingestChunk,
   ingest_finalize: ingestFinalize,
   quality_report: qualityReport,
+  auto_promote: autoPromote,
 };
 
 export function taskList(ctx: WorkerContext): TaskList {

@@ -1,4 +1,7 @@
 import { z } from "zod";
+import type { Role } from "@/auth/roles";
+import { maskedColumns, maskRow, maskViolation } from "@/datasets/pii";
+import { parseDefinition } from "@/datasets/registry";
 import { pool } from "@/db/pool";
 import { db } from "@/db/prisma";
 import { AppError } from "@/server/errors";
@@ -30,9 +33,11 @@ async function batchForRejects(batchId: string) {
   return batch;
 }
 
-export async function listRejects(batchId: string, query: z.input<typeof rejectsQuerySchema>) {
+/** Rejected rows, a page at a time; personal data masked as `viewer`'s role requires. */
+export async function listRejects(batchId: string, query: z.input<typeof rejectsQuerySchema>, viewer: Role) {
   const q = rejectsQuerySchema.parse(query);
-  await batchForRejects(batchId);
+  const batch = await batchForRejects(batchId);
+  const masked = maskedColumns(parseDefinition(batch.dataset.definition), viewer);
   const params: unknown[] = [batchId, q.cursor ?? 0];
   const where = ["batch_id = $1", "row_number > $2"];
   const match: Record<string, string> = {};
@@ -56,8 +61,8 @@ export async function listRejects(batchId: string, query: z.input<typeof rejects
   const page = rows.slice(0, q.limit).map((r) => ({
     rowNumber: r.row_number,
     lineNumber: r.line_number,
-    values: r.values,
-    violations: r.violations,
+    values: maskRow(r.values, masked),
+    violations: r.violations.map((v) => maskViolation(v, masked)),
   }));
   return { rows: page, nextCursor: rows.length > q.limit ? (page.at(-1)?.rowNumber ?? null) : null };
 }
@@ -76,6 +81,7 @@ export function csvCell(value: unknown): string {
 /** The rejected rows as CSV, streamed in pages: original cells, then why each row was rejected. */
 export async function rejectsCsv(
   batchId: string,
+  viewer: Role,
 ): Promise<{ fileName: string; body: ReadableStream<Uint8Array> }> {
   const batch = await batchForRejects(batchId);
   const info = batch.fileInfo as unknown as FileInfo;
@@ -98,7 +104,7 @@ export async function rejectsCsv(
         sentHeader = true;
         controller.enqueue(encoder.encode(`${header.map(csvCell).join(",")}\r\n`));
       }
-      const page = await listRejects(batchId, { cursor, limit: 500 });
+      const page = await listRejects(batchId, { cursor, limit: 500 }, viewer);
       let out = "";
       for (const r of page.rows) {
         const cells = [

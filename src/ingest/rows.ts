@@ -1,6 +1,8 @@
 import type pg from "pg";
 import { z } from "zod";
+import type { Role } from "@/auth/roles";
 import type { DatasetDefinition } from "@/datasets/definition";
+import { maskedColumns, maskRow, refuseMaskedQuery } from "@/datasets/pii";
 import { getDataset } from "@/datasets/registry";
 import { productionTable, stagingTable } from "@/datasets/tables";
 import { quoteIdent } from "@/db/identifiers";
@@ -24,7 +26,8 @@ export const rowsQuerySchema = z.object({
 export type RowsQuery = z.input<typeof rowsQuerySchema>;
 
 export interface RowsPage {
-  columns: { name: string; type: string }[];
+  /** `masked`: personal data the caller's role sees as `***` (see src/datasets/pii.ts). */
+  columns: { name: string; type: string; masked?: boolean }[];
   rows: Record<string, unknown>[];
   nextCursor: string | null;
 }
@@ -48,7 +51,7 @@ function decode(s: string): Cursor {
  * Values as Postgres prints them (numeric and timestamps exactly, not through JS numbers and
  * Dates); bigints as JSON numbers when they fit.
  */
-const asStored = {
+export const asStored = {
   getTypeParser: (oid: number) => {
     if (oid === 20) return (v: string) => (Number.isSafeInteger(Number(v)) ? Number(v) : v);
     if (oid === 16) return (v: string) => v === "t";
@@ -64,17 +67,24 @@ async function readRows(
   scope: { sql: string; params: unknown[] },
   tiebreaker: string,
   query: RowsQuery,
+  viewer: Role,
+  extra: string[] = [],
 ): Promise<RowsPage> {
   const q = rowsQuerySchema.parse(query);
+  const masked = maskedColumns(def, viewer);
   const byName = new Map(def.columns.map((c) => [c.name, c]));
   const sortCol = q.sort ?? null;
   if (sortCol && !byName.has(sortCol))
     throw new AppError("BAD_REQUEST", `Cannot sort by "${sortCol}": not a column`);
+  const refusedSort = sortCol && refuseMaskedQuery(sortCol, masked, "sort");
+  if (refusedSort) throw new AppError("FORBIDDEN", refusedSort);
   const params: unknown[] = [...scope.params];
   const where: string[] = [scope.sql];
   for (const [name, value] of Object.entries(q.filter ?? {})) {
     const col = byName.get(name);
     if (!col) throw new AppError("BAD_REQUEST", `Cannot filter by "${name}": not a column`);
+    const refused = refuseMaskedQuery(name, masked, "filter");
+    if (refused) throw new AppError("FORBIDDEN", refused);
     params.push(TEXTUAL.has(col.type) ? `%${value.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : value);
     where.push(
       TEXTUAL.has(col.type)
@@ -106,7 +116,7 @@ async function readRows(
   const order = sortCol
     ? `${quoteIdent(sortCol)} ${dir} NULLS LAST, ${tiebreaker} ${dir}`
     : `${tiebreaker} ${dir}`;
-  const cols = def.columns.map((c) => quoteIdent(c.name)).join(", ");
+  const cols = [...def.columns.map((c) => quoteIdent(c.name)), ...extra].join(", ");
   const sql = `SELECT ${cols}, ${tiebreaker} AS "__t" FROM ${table} WHERE ${where.join(" AND ")} ORDER BY ${order} LIMIT $${params.length}`;
   const { rows } = await pool().query<Record<string, unknown>>({
     text: sql,
@@ -116,8 +126,10 @@ async function readRows(
   const page = rows.slice(0, q.limit);
   const last = page.at(-1);
   return {
-    columns: def.columns.map((c) => ({ name: c.name, type: c.type })),
-    rows: page.map(({ __t: _t, ...row }: Record<string, unknown>) => row),
+    columns: def.columns.map((c) =>
+      masked.has(c.name) ? { name: c.name, type: c.type, masked: true } : { name: c.name, type: c.type },
+    ),
+    rows: page.map(({ __t: _t, ...row }: Record<string, unknown>) => maskRow(row, masked)),
     nextCursor:
       rows.length > q.limit && last
         ? encode({ v: sortCol ? last[sortCol] : null, t: last.__t as string | number })
@@ -125,7 +137,11 @@ async function readRows(
   };
 }
 
-export async function batchRows(batchId: string, query: RowsQuery): Promise<RowsPage & { batchId: string }> {
+export async function batchRows(
+  batchId: string,
+  query: RowsQuery,
+  viewer: Role,
+): Promise<RowsPage & { batchId: string }> {
   const batch = await db().batch.findUnique({ where: { id: batchId }, include: { dataset: true } });
   if (!batch) throw new AppError("NOT_FOUND", `No batch ${batchId}`);
   if (batch.status !== "staged") {
@@ -141,13 +157,19 @@ export async function batchRows(batchId: string, query: RowsQuery): Promise<Rows
     { sql: "_batch_id = $1", params: [batchId] },
     "_row",
     query,
+    viewer,
   );
   return { batchId, ...page };
 }
 
+/**
+ * Production rows; each also carries `_batch_id`, the batch that last wrote it (its lineage starts
+ * there: GET /api/v1/batches/{id}/lineage).
+ */
 export async function productionRows(
   name: string,
   query: RowsQuery,
+  viewer: Role,
 ): Promise<RowsPage & { dataset: string }> {
   const { definition } = await getDataset(name);
   const tiebreaker =
@@ -162,6 +184,8 @@ export async function productionRows(
     { sql: "TRUE", params: [] },
     tiebreaker,
     query,
+    viewer,
+    ["_batch_id"],
   );
   return { dataset: name, ...page };
 }

@@ -1,3 +1,5 @@
+import type { Role } from "@/auth/roles";
+import { maskedColumns, maskRow } from "@/datasets/pii";
 import { getDataset } from "@/datasets/registry";
 import { productionTable, rowHashSql, stagingTable } from "@/datasets/tables";
 import { quoteIdent } from "@/db/identifiers";
@@ -18,7 +20,7 @@ export interface ChangedRow {
   changed: string[];
 }
 
-export async function previewPromotion(batchId: string) {
+export async function previewPromotion(batchId: string, viewer: Role) {
   const batch = await db().batch.findUnique({
     where: { id: batchId },
     include: { dataset: true, upload: true },
@@ -70,6 +72,7 @@ export async function previewPromotion(batchId: string) {
     deletes = rows[0]!.n;
   }
   const sample: ChangedRow[] = [];
+  const masked = maskedColumns(def, viewer);
   if (def.key.length && counts.changed > 0) {
     const sel = def.columns
       .map(
@@ -92,7 +95,12 @@ export async function previewPromotion(batchId: string) {
         after[c.name] = r[`n_${c.name}`.slice(0, 63)];
         if (before[c.name] !== after[c.name]) changed.push(c.name);
       }
-      sample.push({ key: Object.fromEntries(def.key.map((k) => [k, after[k]])), before, after, changed });
+      sample.push({
+        key: maskRow(Object.fromEntries(def.key.map((k) => [k, after[k]])), masked),
+        before: maskRow(before, masked),
+        after: maskRow(after, masked),
+        changed,
+      });
     }
   }
   return {

@@ -123,7 +123,7 @@ describe("promoting a batch", () => {
       toCsv([header, row(1000), row(1001, "Renamed shop", "12.50"), row(1003)]),
       "next.csv",
     );
-    const preview = await previewPromotion(next);
+    const preview = await previewPromotion(next, "admin");
     expect(preview).toMatchObject({ insert: 1, update: 1, unchanged: 1, mode: "upsert" });
     expect(preview.sampleChanged[0]).toMatchObject({
       key: { external_id: "1001" },

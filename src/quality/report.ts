@@ -1,5 +1,7 @@
 import type pg from "pg";
+import type { Role } from "@/auth/roles";
 import type { DatasetDefinition } from "@/datasets/definition";
+import { maskedColumns, maskValue } from "@/datasets/pii";
 import { parseDefinition } from "@/datasets/registry";
 import { stagingTable } from "@/datasets/tables";
 import { quoteIdent } from "@/db/identifiers";
@@ -160,9 +162,12 @@ export async function computeQualityReport(pool: pg.Pool, batchId: string): Prom
   });
 }
 
-/** The stored report of a batch, as GET /api/v1/batches/{id}/quality answers it. */
-export async function qualityReport(batchId: string) {
-  const report = await db().qualityReport.findUnique({ where: { batchId } });
+/**
+ * The stored report of a batch, as GET /api/v1/batches/{id}/quality answers it. Profiles of
+ * personal-data columns show no values (top values, min, max) to a role that sees them masked.
+ */
+export async function qualityReport(batchId: string, viewer: Role) {
+  const report = await db().qualityReport.findUnique({ where: { batchId }, include: { dataset: true } });
   if (!report) {
     const batch = await db().batch.findUnique({ where: { id: batchId } });
     if (!batch) throw new AppError("NOT_FOUND", `No batch ${batchId}`);
@@ -178,9 +183,27 @@ export async function qualityReport(batchId: string) {
     minScore: report.minScore,
     weights: "overall = weighted mean of the scores that apply, weights renormalised over them",
     scores: report.scores as unknown as Record<string, Score>,
-    profiles: report.profiles,
+    profiles: maskProfiles(
+      report.profiles as unknown as ColumnProfile[],
+      maskedColumns(parseDefinition(report.dataset.definition), viewer),
+    ),
     violations: report.violations,
     computedAt: report.computedAt.toISOString(),
     durationMs: report.durationMs,
   };
+}
+
+function maskProfiles(profiles: ColumnProfile[], masked: ReadonlySet<string>): ColumnProfile[] {
+  if (masked.size === 0) return profiles;
+  return profiles.map((p) =>
+    masked.has(p.column)
+      ? {
+          ...p,
+          top: p.top.map((t) => ({ ...t, value: maskValue(t.value, true) })),
+          ...(p.min !== undefined && { min: maskValue(p.min, true) }),
+          ...(p.max !== undefined && { max: maskValue(p.max, true) }),
+          ...(p.mean !== undefined && { mean: null }),
+        }
+      : p,
+  );
 }

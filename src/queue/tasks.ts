@@ -19,6 +19,8 @@ export const taskPayloads = {
   ingest_finalize: z.object({ jobId: z.uuid(), batchId: z.uuid() }),
   /** After staging: the batch's quality report (profiles, scores, gate), computed in SQL and stored. */
   quality_report: z.object({ jobId: z.uuid(), batchId: z.uuid() }),
+  /** After a passing quality report, for a dataset with `promotion.auto`: promote the batch as the system. */
+  auto_promote: z.object({ jobId: z.uuid(), batchId: z.uuid() }),
 } as const;
 
 export type TaskName = keyof typeof taskPayloads;

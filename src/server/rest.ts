@@ -54,3 +54,18 @@ export function restRoute<R extends Role | null, P = Record<string, never>>(
     }
   };
 }
+
+/** A streamed file download: the body as it comes, named for saving (a safe ASCII file name). */
+export function downloadResponse(d: {
+  fileName: string;
+  contentType: string;
+  body: ReadableStream<Uint8Array>;
+}) {
+  return new Response(d.body, {
+    headers: {
+      "Content-Type": d.contentType,
+      "Content-Disposition": `attachment; filename="${d.fileName.replace(/[^\w.-]/g, "_")}"`,
+      "Cache-Control": "no-store",
+    },
+  });
+}

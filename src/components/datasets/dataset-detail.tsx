@@ -7,6 +7,7 @@ import { formatCount } from "@/format";
 import { type RouterOutputs, useTRPC } from "@/trpc/react";
 import { JobStatusBadge } from "../jobs/job-badges";
 import { PromotionHistory } from "../promotions/promotion-history";
+import { ExportButtons } from "../publish/export-buttons";
 import { RowsTable } from "../rows/rows-table";
 import { Badge } from "../ui/badge";
 import { DateTime } from "../ui/date-time";
@@ -69,7 +70,16 @@ const recentColumns: Column<RecentJob>[] = [
  * A dataset: its definition (key, columns and rules), its recent batches, its promotion history and
  * its production rows.
  */
-export function DatasetDetail({ name, canEdit }: { name: string; canEdit: boolean }) {
+export function DatasetDetail({
+  name,
+  canEdit,
+  seesPii,
+}: {
+  name: string;
+  canEdit: boolean;
+  /** Whether the viewer sees personal data in clear (the server decides; this only labels it). */
+  seesPii: boolean;
+}) {
   const trpc = useTRPC();
   const dataset = useQuery(trpc.datasets.get.queryOptions({ name }));
   const recent = useQuery(trpc.jobs.list.queryOptions({ dataset: name, limit: 10 }));
@@ -225,24 +235,40 @@ export function DatasetDetail({ name, canEdit }: { name: string; canEdit: boolea
               Promotions and reverts of <code className="font-mono">production.{d.name}</code> over time.
             </p>
           </div>
-          <Link href="/promotions" className="text-xs font-medium text-teal-700 hover:underline">
-            Batches ready to promote
-          </Link>
+          <span className="flex gap-3">
+            <Link
+              href={`/datasets/${d.name}/history`}
+              className="text-xs font-medium text-teal-700 hover:underline"
+            >
+              Full history of {d.name}
+            </Link>
+            <Link href="/promotions" className="text-xs font-medium text-teal-700 hover:underline">
+              Batches ready to promote
+            </Link>
+          </span>
         </div>
         <PromotionHistory dataset={d.name} canRevert={canEdit} label={`Promotion history of ${d.name}`} />
       </section>
 
-      <section aria-labelledby="production-title" className="space-y-2">
-        <div>
-          <h2 id="production-title" className="text-sm font-semibold text-slate-800">
-            Production rows
-          </h2>
-          <p className="text-xs text-slate-500">
-            What <code className="font-mono">production.{d.name}</code> holds now: rows arrive here when a
-            staged batch is promoted.
-          </p>
+      <section id="production" aria-labelledby="production-title" className="scroll-mt-4 space-y-2">
+        <div className="flex flex-wrap items-end justify-between gap-3">
+          <div>
+            <h2 id="production-title" className="text-sm font-semibold text-slate-800">
+              Production rows
+            </h2>
+            <p className="text-xs text-slate-500">
+              What <code className="font-mono">production.{d.name}</code> holds now: rows arrive here when a
+              staged batch is promoted. Each row links to its lineage.
+            </p>
+          </div>
+          <ExportButtons
+            source={{ dataset: d.name }}
+            label={`Download production.${d.name}`}
+            masked={!seesPii && def.columns.some((c) => c.pii)}
+          />
         </div>
         <RowsTable
+          naturalKey={def.key}
           source={{ dataset: d.name }}
           label="Production rows"
           emptyText="Production is empty: promote a staged batch to fill it."

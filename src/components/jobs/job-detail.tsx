@@ -5,6 +5,7 @@ import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
 import { formatBytes, formatCount, formatDuration, plural, secondsBetween } from "@/format";
 import { type RouterOutputs, useTRPC } from "@/trpc/react";
+import { ExportButtons } from "../publish/export-buttons";
 import { RowsTable } from "../rows/rows-table";
 import { DateTime } from "../ui/date-time";
 import { LinkButton } from "../ui/link-button";
@@ -107,6 +108,11 @@ export function JobDetail({ id, canPromote = false }: { id: string; canPromote?:
         <div className="flex items-center gap-3">
           {ACTIVE.has(job.status) && <LiveIndicator connection={live} />}
           <JobActions id={job.id} status={job.status} />
+          {job.batchId && (
+            <LinkButton href={`/batches/${job.batchId}/lineage`} size="sm">
+              Lineage
+            </LinkButton>
+          )}
           {canPromote && job.batchId && job.classification && (
             <LinkButton href={`/promotions/preview/${job.batchId}`} variant="primary" size="sm">
               Review promotion
@@ -236,10 +242,14 @@ function Counts({ job }: { job: Job }) {
   );
 }
 
-function Facts({ title, children }: { title: string; children: React.ReactNode }) {
+function Facts({ title, anchor, children }: { title: string; anchor?: string; children: React.ReactNode }) {
   const id = `facts-${title.toLowerCase()}`;
   return (
-    <section aria-labelledby={id} className="rounded-lg border border-slate-200 bg-white p-4">
+    <section
+      id={anchor}
+      aria-labelledby={id}
+      className="scroll-mt-4 rounded-lg border border-slate-200 bg-white p-4"
+    >
       <h2 id={id} className="mb-2 text-sm font-semibold text-slate-800">
         {title}
       </h2>
@@ -288,7 +298,7 @@ function Timings({ job }: { job: Job }) {
 
 function UploadFacts({ job, upload }: { job: Job; upload: NonNullable<Job["upload"]> }) {
   return (
-    <Facts title="Upload">
+    <Facts title="Upload" anchor="upload">
       <Fact label="File">
         <span className="block truncate" title={upload.fileName}>
           {upload.fileName}
@@ -318,7 +328,12 @@ function BatchRows({ job, batchId }: { job: Job; batchId: string }) {
   );
   const staged = job.classification !== null;
   return (
-    <section aria-label="Batch rows">
+    <section id="batch-rows" aria-label="Batch rows" className="scroll-mt-4 space-y-2">
+      {staged && (
+        <div className="flex justify-end">
+          <ExportButtons source={{ batchId }} label="Download the staged rows" />
+        </div>
+      )}
       <Tabs
         label="Batch rows"
         selected={tab}

@@ -1,6 +1,7 @@
 "use client";
 
 import { keepPreviousData, skipToken, useQuery } from "@tanstack/react-query";
+import Link from "next/link";
 import { useEffect, useId, useState } from "react";
 import { formatCount } from "@/format";
 import { useTRPC } from "@/trpc/react";
@@ -26,11 +27,14 @@ export function RowsTable({
   source,
   label,
   emptyText = "No rows.",
+  naturalKey,
 }: {
   source: RowsSource;
   label: string;
   /** Shown when there are no rows at all (not just none matching the filters). */
   emptyText?: string;
+  /** Production rows: the dataset's key, so each row links to its lineage. */
+  naturalKey?: string[];
 }) {
   const trpc = useTRPC();
   const [sort, setSort] = useState<Sort>(null);
@@ -74,6 +78,13 @@ export function RowsTable({
   const columns = data?.columns ?? [];
   const rows = data?.rows;
   const firstRow = page * limit + 1;
+  const lineage = "dataset" in source && naturalKey !== undefined;
+  const keyHidden = columns.some((c) => c.masked && naturalKey?.includes(c.name));
+  /** A row's lineage: by its key, or (keyless dataset, or a key the viewer sees masked) its batch's. */
+  const lineageHref = (row: Record<string, unknown>) =>
+    "dataset" in source && naturalKey?.length && !keyHidden
+      ? `/datasets/${source.dataset}/lineage?key=${encodeURIComponent(JSON.stringify(Object.fromEntries(naturalKey.map((k) => [k, row[k]]))))}`
+      : `/batches/${String(row._batch_id)}/lineage`;
   const filtering = Object.keys(activeFilter).length > 0;
 
   const toggleSort = (column: string) =>
@@ -87,6 +98,14 @@ export function RowsTable({
         <table aria-label={label} aria-busy={result.isFetching || undefined} className="w-full text-sm">
           <thead>
             <tr className="border-b border-slate-200 bg-slate-50 text-left">
+              {lineage && (
+                <th
+                  scope="col"
+                  className={`${CELL} pt-2 pb-1 align-bottom text-xs font-semibold text-slate-700`}
+                >
+                  <span className="sr-only">Lineage</span>
+                </th>
+              )}
               {columns.map((c) => {
                 const sorted = sort?.column === c.name ? sort.order : null;
                 const numeric = NUMERIC.has(c.type);
@@ -99,6 +118,7 @@ export function RowsTable({
                   >
                     <button
                       type="button"
+                      disabled={c.masked}
                       onClick={() => toggleSort(c.name)}
                       title={`Sort by ${c.name}${sorted === "asc" ? " (descending next)" : sorted === "desc" ? " (unsorted next)" : ""}`}
                       className={`group inline-flex items-baseline gap-1 rounded text-left font-mono text-xs font-semibold text-slate-700 outline-none hover:text-slate-950 focus-visible:ring-2 focus-visible:ring-teal-600/30`}
@@ -107,6 +127,14 @@ export function RowsTable({
                       <span aria-hidden className="font-sans font-normal text-slate-400">
                         {c.type}
                       </span>
+                      {c.masked && (
+                        <span
+                          className="font-sans text-[10px] font-medium uppercase text-amber-700"
+                          title="Personal data: your role sees it masked"
+                        >
+                          masked
+                        </span>
+                      )}
                       <span
                         aria-hidden
                         className={`font-sans ${sorted ? "text-teal-700" : "text-transparent group-hover:text-slate-300"}`}
@@ -120,6 +148,7 @@ export function RowsTable({
             </tr>
             {columns.length > 0 && (
               <tr className="border-b border-slate-200 bg-slate-50">
+                {lineage && <td className={CELL} />}
                 {columns.map((c) => (
                   <td key={c.name} className={`${CELL} pb-2`}>
                     <input
@@ -128,7 +157,9 @@ export function RowsTable({
                       placeholder={TEXTUAL.has(c.type) ? "contains…" : "equals…"}
                       value={filterText[c.name] ?? ""}
                       onChange={(e) => setFilterText((f) => ({ ...f, [c.name]: e.target.value }))}
-                      className={`h-7 w-full min-w-20 rounded border ${NUMERIC.has(c.type) ? "text-right" : ""} border-slate-300 bg-white px-1.5 text-xs font-normal text-slate-900 outline-none placeholder:text-slate-400 focus:border-teal-600 focus:ring-2 focus:ring-teal-600/20`}
+                      disabled={c.masked}
+                      title={c.masked ? "Personal data cannot be filtered by your role" : undefined}
+                      className={`h-7 w-full min-w-20 rounded border ${NUMERIC.has(c.type) ? "text-right" : ""} border-slate-300 bg-white px-1.5 text-xs font-normal text-slate-900 outline-none placeholder:text-slate-400 focus:border-teal-600 focus:ring-2 focus:ring-teal-600/20 disabled:bg-slate-100`}
                     />
                   </td>
                 ))}
@@ -140,6 +171,17 @@ export function RowsTable({
               // Rows have no identity in general (a dataset may have no key): position is it.
               // biome-ignore lint/suspicious/noArrayIndexKey: see above
               <tr key={i} className="hover:bg-slate-50/70">
+                {lineage && (
+                  <td className={`${CELL} py-1.5 align-top`}>
+                    <Link
+                      href={lineageHref(row)}
+                      className="whitespace-nowrap text-xs font-medium text-teal-700 hover:underline"
+                      title="Where this row came from: upload, job, batch, quality, promotion"
+                    >
+                      Lineage
+                    </Link>
+                  </td>
+                )}
                 {columns.map((c) => (
                   <td key={c.name} className={`${CELL} max-w-72 py-1.5 align-top text-slate-700`}>
                     <Value value={row[c.name]} numeric={NUMERIC.has(c.type)} />
@@ -149,7 +191,10 @@ export function RowsTable({
             ))}
             {!rows && (
               <tr>
-                <td colSpan={Math.max(columns.length, 1)} className="px-4 py-8 text-center text-sm">
+                <td
+                  colSpan={Math.max(columns.length + (lineage ? 1 : 0), 1)}
+                  className="px-4 py-8 text-center text-sm"
+                >
                   {result.error ? (
                     <span className="text-red-700">Could not load the rows: {result.error.message}</span>
                   ) : (
@@ -161,7 +206,7 @@ export function RowsTable({
             {rows?.length === 0 && (
               <tr>
                 <td
-                  colSpan={Math.max(columns.length, 1)}
+                  colSpan={Math.max(columns.length + (lineage ? 1 : 0), 1)}
                   className="px-4 py-8 text-center text-sm text-slate-500"
                 >
                   {filtering ? "No rows match these filters." : emptyText}

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { applyDataset, datasetNameSchema, datasetView, listDatasets } from "@/datasets/registry";
 import { productionRows, rowsQuerySchema } from "@/ingest/rows";
+import { rowKeySchema, rowLineage } from "@/promotion/lineage";
 import { adminProcedure, analystProcedure, createTRPCRouter } from "../trpc";
 
 export const datasetsRouter = createTRPCRouter({
@@ -14,5 +15,9 @@ export const datasetsRouter = createTRPCRouter({
     .mutation(({ ctx, input }) => applyDataset(input.definition, ctx.actor, { force: input.force })),
   rows: analystProcedure
     .input(rowsQuerySchema.extend({ name: datasetNameSchema }))
-    .query(({ input: { name, ...query } }) => productionRows(name, query)),
+    .query(({ ctx, input: { name, ...query } }) => productionRows(name, query, ctx.actor.role)),
+  /** The lineage of one production row, named by its natural key. */
+  rowLineage: analystProcedure
+    .input(z.object({ name: datasetNameSchema, key: rowKeySchema }))
+    .query(({ ctx, input }) => rowLineage(input.name, input.key, ctx.actor.role)),
 });

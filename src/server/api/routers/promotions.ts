@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { datasetNameSchema } from "@/datasets/registry";
+import { datasetHistory } from "@/promotion/history";
 import { listPromotions, previewPromotion, readyBatches } from "@/promotion/preview";
 import { promoteBatch, revertPromotion } from "@/promotion/promote";
 import { adminProcedure, analystProcedure, createTRPCRouter } from "../trpc";
@@ -9,9 +10,13 @@ export const promotionsRouter = createTRPCRouter({
   list: analystProcedure
     .input(z.object({ dataset: datasetNameSchema.optional() }).default({}))
     .query(({ input }) => listPromotions(input)),
+  /** A dataset's promotions and reverts over time, with counts and production's size after each. */
+  history: analystProcedure
+    .input(z.object({ dataset: datasetNameSchema }))
+    .query(({ input }) => datasetHistory(input.dataset)),
   preview: adminProcedure
     .input(z.object({ batchId: z.uuid() }))
-    .query(({ input }) => previewPromotion(input.batchId)),
+    .query(({ ctx, input }) => previewPromotion(input.batchId, ctx.actor.role)),
   promote: adminProcedure
     .input(z.object({ batchId: z.uuid() }))
     .mutation(({ ctx, input }) => promoteBatch(input.batchId, ctx.actor)),

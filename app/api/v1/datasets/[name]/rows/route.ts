@@ -5,6 +5,10 @@ import { restRoute } from "@/server/rest";
 export const dynamic = "force-dynamic";
 
 /** GET /api/v1/datasets/{name}/rows?limit=&cursor=&sort=&order=&filter[col]= — production rows. */
-export const GET = restRoute<"analyst", { name: string }>("analyst", async ({ req, params }) =>
-  productionRows(datasetNameSchema.parse(params.name), rowsQueryFromSearch(new URL(req.url).searchParams)),
+export const GET = restRoute<"analyst", { name: string }>("analyst", async ({ req, params, actor }) =>
+  productionRows(
+    datasetNameSchema.parse(params.name),
+    rowsQueryFromSearch(new URL(req.url).searchParams),
+    actor.role,
+  ),
 );

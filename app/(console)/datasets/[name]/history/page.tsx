@@ -1,0 +1,19 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { hasRole } from "@/auth/roles";
+import { AccessDenied } from "@/components/access-denied";
+import { DatasetHistory } from "@/components/history/dataset-history";
+import { IDENTIFIER } from "@/db/identifiers";
+import { pageActor } from "@/server/page-actor";
+
+export async function generateMetadata({ params }: { params: Promise<{ name: string }> }): Promise<Metadata> {
+  return { title: `History of ${(await params).name}` };
+}
+
+export default async function DatasetHistoryPage({ params }: { params: Promise<{ name: string }> }) {
+  const actor = await pageActor();
+  if (!hasRole(actor.role, "analyst")) return <AccessDenied needed="analyst" actual={actor.role} />;
+  const { name } = await params;
+  if (!IDENTIFIER.test(name)) notFound();
+  return <DatasetHistory name={name} />;
+}
