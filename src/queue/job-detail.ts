@@ -20,7 +20,7 @@ export interface JobDetail extends JobView {
     error: string | null;
     stack: string | null;
   }[];
-  logs: { at: string; level: string; message: string }[];
+  logs: { id: string; at: string; level: string; message: string }[];
   /** The job's Graphile Worker tasks still in the queue (waiting, running or retrying). */
   tasks: {
     id: string;
@@ -52,7 +52,7 @@ export async function jobDetail(id: string): Promise<JobDetail> {
       [id],
     ),
     db.query(
-      `SELECT at, level, message FROM (SELECT * FROM app.job_logs WHERE job_id = $1 ORDER BY id DESC LIMIT $2) l ORDER BY id`,
+      `SELECT id, at, level, message FROM (SELECT * FROM app.job_logs WHERE job_id = $1 ORDER BY id DESC LIMIT $2) l ORDER BY id`,
       [id, LOG_LIMIT],
     ),
     db.query(
@@ -75,7 +75,12 @@ export async function jobDetail(id: string): Promise<JobDetail> {
       error: a.error,
       stack: a.stack,
     })),
-    logs: logs.rows.map((l) => ({ at: l.at.toISOString(), level: l.level, message: l.message })),
+    logs: logs.rows.map((l) => ({
+      id: String(l.id),
+      at: l.at.toISOString(),
+      level: l.level,
+      message: l.message,
+    })),
     tasks: tasks.rows.map((t) => ({
       id: String(t.id),
       task: t.task_identifier,
