@@ -10,7 +10,7 @@ import { AppError } from "@/server/errors";
 import { publishLive } from "@/server/live";
 import { jobFilterSql, jobListInput } from "./job-list";
 import { type JobView, jobView } from "./job-view";
-import { markJobCancelled, taskKey } from "./jobs";
+import { markJobCancelled, taskKey, taskKeysOf } from "./jobs";
 import { GRAPHILE_PRIORITY, type Priority, prioritySchema } from "./priorities";
 
 /**
@@ -152,8 +152,8 @@ export async function retryMatching(
 /** The Graphile Worker jobs (tasks) of one Sluice job that are not running now. */
 async function waitingTaskIds(client: pg.PoolClient, jobId: string): Promise<string[]> {
   const { rows } = await client.query<{ id: string }>(
-    `SELECT id FROM graphile_worker.jobs WHERE (key = $1 OR flags ? $2) AND locked_at IS NULL`,
-    [taskKey(jobId), `job:${jobId}`],
+    "SELECT id FROM graphile_worker.jobs WHERE key = ANY($1::text[]) AND locked_at IS NULL",
+    [await taskKeysOf(client, jobId)],
   );
   return rows.map((r) => r.id);
 }
@@ -232,8 +232,8 @@ export async function changeJobPriority(
     if (job.priority === priority) return;
     await client.query("UPDATE app.jobs SET priority = $2 WHERE id = $1", [id, priority]);
     const waiting = await client.query<{ id: string; key: string | null }>(
-      `SELECT id, key FROM graphile_worker.jobs WHERE (key = $1 OR flags ? $2) AND locked_at IS NULL`,
-      [taskKey(id), `job:${id}`],
+      "SELECT id, key FROM graphile_worker.jobs WHERE key = ANY($1::text[]) AND locked_at IS NULL",
+      [await taskKeysOf(client, id)],
     );
     for (const t of waiting.rows) {
       if (t.key === taskKey(id)) {

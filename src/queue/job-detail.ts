@@ -1,7 +1,7 @@
 import type pg from "pg";
 import { pool } from "@/db/pool";
 import { type JobView, jobView } from "./job-view";
-import { taskKey } from "./jobs";
+import { taskKeysOf } from "./jobs";
 import { priorityFromGraphile } from "./priorities";
 
 type Queryable = Pick<pg.ClientBase, "query">;
@@ -57,8 +57,8 @@ export async function jobDetail(id: string): Promise<JobDetail> {
     ),
     db.query(
       `SELECT id, task_identifier, priority, run_at, attempts, max_attempts, last_error, locked_by, locked_at, flags
-       FROM graphile_worker.jobs WHERE key = $1 OR flags ? $2 ORDER BY id LIMIT 50`,
-      [taskKey(id), `job:${id}`],
+       FROM graphile_worker.jobs WHERE key = ANY($1::text[]) ORDER BY id LIMIT 50`,
+      [await taskKeysOf(db, id)],
     ),
   ]);
   return {

@@ -78,9 +78,9 @@ export function jobFilterSql(f: JobListFilter, actor: Actor): { where: string[];
   if (f.from) where.push(`j.created_at >= ${p(f.from)}::timestamptz`);
   if (f.to) where.push(`j.created_at < ${p(f.to)}::timestamptz`);
   if (f.q) {
-    const like = p(likePattern(f.q));
+    // The same expression as the trigram index jobs_search_trgm_idx.
     where.push(
-      `(j.payload::text ILIKE ${like} OR j.error ILIKE ${like} OR j.id::text LIKE ${p(`${f.q.toLowerCase().replace(/[\\%_]/g, "")}%`)})`,
+      `(j.id::text || ' ' || j.payload::text || ' ' || COALESCE(j.error, '')) ILIKE ${p(likePattern(f.q))}`,
     );
   }
   return { where, params };

@@ -95,6 +95,24 @@ export async function addFollowUpTask<T extends TaskName>(
 
 type Queryable = Pick<pg.ClientBase, "query">;
 
+/**
+ * The Graphile job keys every task of a Sluice job is queued under (its first task, and a load's
+ * chunks, finalize step and quality report), so its tasks are found by the unique key index
+ * rather than by scanning the queue.
+ */
+export async function taskKeysOf(client: Queryable, jobId: string): Promise<string[]> {
+  const { rows } = await client.query<{ id: string; chunks_total: number }>(
+    "SELECT id, chunks_total FROM app.batches WHERE job_id = $1",
+    [jobId],
+  );
+  const keys = [taskKey(jobId)];
+  for (const b of rows) {
+    keys.push(`ingest_finalize:${b.id}`, `quality_report:${b.id}`);
+    for (let i = 0; i < b.chunks_total; i++) keys.push(`ingest_chunk:${b.id}:${i}`);
+  }
+  return keys;
+}
+
 export function getJob(id: string) {
   return db().job.findUnique({ where: { id } });
 }

@@ -260,7 +260,9 @@ describe("drain forecast", () => {
         ).toBe(0),
       { timeout: 20_000, interval: 200 },
     );
-    const after = (await as(operator).queue.forecast({})).priorities.find((p) => p.priority === "high")!;
+    const after = (await as(operator).queue.forecast({ windowMinutes: 5 })).priorities.find(
+      (p) => p.priority === "high",
+    )!;
     expect(after).toMatchObject({ backlog: 0, drainSeconds: 0, growing: false });
     expect(after.finishedPerMinute).toBe(6);
   });

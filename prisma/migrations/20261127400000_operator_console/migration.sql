@@ -82,3 +82,16 @@ LANGUAGE sql STABLE AS $$
   FROM "app"."jobs" j LEFT JOIN "app"."datasets" d ON d.id = j.dataset_id
   WHERE j.id = job
 $$;
+
+-- Text search over jobs (id, payload, error) with trigrams, where the pg_trgm extension can be
+-- had (it ships with Postgres' contrib; the embedded Postgres has it). Without it, search still
+-- works, by scanning.
+DO $$
+BEGIN
+  CREATE EXTENSION IF NOT EXISTS pg_trgm;
+  CREATE INDEX "jobs_search_trgm_idx" ON "app"."jobs"
+    USING gin (("id"::TEXT || ' ' || "payload"::TEXT || ' ' || COALESCE("error", '')) gin_trgm_ops);
+EXCEPTION WHEN OTHERS THEN
+  RAISE NOTICE 'pg_trgm unavailable (%); job text search will scan', SQLERRM;
+END
+$$;

@@ -131,8 +131,13 @@ export function JobDetail({ id, canPromote = false }: { id: string; canPromote?:
         </section>
       )}
 
-      <Progress job={job} />
-      <Counts job={job} />
+      {/* Rows and counts belong to loads; other jobs (pings, reports) have none to show. */}
+      {(job.batchId || job.counts.rows > 0) && (
+        <>
+          <Progress job={job} />
+          <Counts job={job} />
+        </>
+      )}
 
       <div className="grid gap-4 md:grid-cols-2">
         <Timings job={job} />

@@ -175,12 +175,7 @@ export function QueueConsole({ isAdmin }: { isAdmin: boolean }) {
         <Paused pauses={o?.pauses ?? []} />
       </div>
 
-      <section aria-labelledby="workers-title" className="space-y-2">
-        <h2 id="workers-title" className="text-sm font-semibold text-slate-800">
-          Worker fleet
-        </h2>
-        <WorkerFleet workers={o?.workers} />
-      </section>
+      <WorkerFleet workers={o?.workers} />
     </div>
   );
 }
