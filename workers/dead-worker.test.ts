@@ -70,5 +70,12 @@ describe("a worker killed mid-job", () => {
     );
     expect(done.workerId).toBe(survivor.id);
     expect(done.attempts).toBe(2);
+    // The job's page shows the lost run and the one that finished.
+    const runs = await db().jobAttempt.findMany({ where: { jobId: job.id }, orderBy: { id: "asc" } });
+    expect(runs.map((r) => [r.attempt, r.succeeded, r.workerId])).toEqual([
+      [1, false, victim],
+      [2, true, survivor.id],
+    ]);
+    expect(runs[0]?.error).toMatch(/stopped heartbeating/);
   });
 });

@@ -1,5 +1,6 @@
 import type { JobHelpers, Task } from "graphile-worker";
 import { PermanentJobError } from "@/queue/errors";
+import { appendJobLog, recordAttempt } from "@/queue/job-detail";
 import { markJobFailed, markJobRunning, markJobSucceeded } from "@/queue/jobs";
 import { type TaskName, type TaskPayload, taskPayloads } from "@/queue/tasks";
 import { recordJobOutcome } from "@/queue/worker-registry";
@@ -9,10 +10,15 @@ export interface WorkerContext {
   workerProcessId: string;
 }
 
+/** What a task body gets besides its payload: the worker, and a log of lines the job page shows. */
+export interface TaskContext extends WorkerContext {
+  log(message: string, level?: "info" | "warn" | "error"): Promise<void>;
+}
+
 export type SluiceTaskBody<T extends TaskName> = (
   payload: TaskPayload<T>,
   helpers: JobHelpers,
-  ctx: WorkerContext,
+  ctx: TaskContext,
 ) => Promise<object | undefined>;
 
 export interface SluiceTaskOptions<T extends TaskName> {
@@ -55,11 +61,24 @@ export function sluiceTask<T extends TaskName>(
         return;
       }
       const payload = parsed.data as TaskPayload<T>;
+      const startedAt = new Date();
+      const attempt = {
+        jobId: payload.jobId,
+        task: name,
+        attempt: helpers.job.attempts,
+        workerId: ctx.workerProcessId,
+        startedAt,
+      };
+      const taskCtx: TaskContext = {
+        ...ctx,
+        log: (message, level) => helpers.withPgClient((c) => appendJobLog(c, payload.jobId, message, level)),
+      };
       if (lifecycle === "job")
         await helpers.withPgClient((c) => markJobRunning(c, payload.jobId, ctx.workerProcessId));
       try {
-        const counts = await body(payload, helpers, ctx);
+        const counts = await body(payload, helpers, taskCtx);
         await helpers.withPgClient(async (c) => {
+          await recordAttempt(c, attempt);
           if (lifecycle === "job") await markJobSucceeded(c, payload.jobId, counts ?? {});
           await recordJobOutcome(c, ctx.workerProcessId, true);
         });
@@ -69,6 +88,10 @@ export function sluiceTask<T extends TaskName>(
         const message = err instanceof Error ? err.message : String(err);
         if (final && opts.onFailure) await opts.onFailure(payload, message, helpers);
         await helpers.withPgClient(async (c) => {
+          await recordAttempt(c, {
+            ...attempt,
+            error: { message, stack: err instanceof Error ? err.stack : undefined },
+          });
           if (lifecycle !== "follow-up" && !(final && opts.onFailure)) {
             await markJobFailed(c, payload.jobId, message, final);
           }

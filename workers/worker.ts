@@ -4,6 +4,7 @@ import { type Runner, run, type WorkerEvents } from "graphile-worker";
 import type pg from "pg";
 import { restageAfterCrash } from "@/ingest/restage";
 import { graphileLogger } from "@/queue/graphile-logger";
+import { pausedFlagsReader } from "@/queue/pauses";
 import {
   HEARTBEAT_INTERVAL_MS,
   markWorkerStopped,
@@ -54,6 +55,8 @@ export async function startWorker(opts: {
     taskList: taskList({ workerProcessId: id }),
     noHandleSignals: true,
     pollInterval: 1000,
+    // Paused queues, datasets and the maintenance switch: jobs carrying these flags do not start.
+    forbiddenFlags: pausedFlagsReader(opts.pool),
     // Schedules come with the operator console; until then, no crontab file is read.
     parsedCronItems: [],
     // Graphile logs every completed job at info; the console shows jobs, so only problems are logged.

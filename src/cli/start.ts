@@ -77,10 +77,13 @@ async function main() {
     SLUICE_PROCESS: "web",
   });
   for (let i = 1; i <= config.WORKER_PROCESSES; i++) {
-    spawnChild(`worker ${i}`, process.execPath, ["--import", "tsx", path.join(root, "workers/index.ts")], {
-      ...childEnv,
-      SLUICE_PROCESS: "worker",
-    });
+    spawnChild(
+      `worker ${i}`,
+      process.execPath,
+      ["--import", "tsx", path.join(root, "workers/index.ts")],
+      { ...childEnv, SLUICE_PROCESS: "worker" },
+      { restart: true },
+    );
   }
 
   await waitForHealth(`http://127.0.0.1:${config.PORT}/api/v1/health`);
@@ -100,11 +103,31 @@ async function main() {
   console.log(lines.join("\n"));
 }
 
-function spawnChild(name: string, cmd: string, args: string[], childEnv: NodeJS.ProcessEnv) {
+/** Restarts of crashed workers in the last minute; past a few, something is wrong: stop. */
+const restarts: number[] = [];
+
+function spawnChild(
+  name: string,
+  cmd: string,
+  args: string[],
+  childEnv: NodeJS.ProcessEnv,
+  opts: { restart?: boolean } = {},
+) {
   const child = spawn(cmd, args, { cwd: root, env: childEnv, stdio: ["ignore", "inherit", "inherit"] });
   children.set(name, child);
   child.on("exit", (code, signal) => {
     children.delete(name);
+    const recent = restarts.filter((t) => t > Date.now() - 60_000);
+    // A crashed worker (kill -9, out of memory) is replaced; the new one finds the dead one's jobs
+    // (its heartbeat stops) and runs them again. The web server going away stops everything.
+    if (!shuttingDown && opts.restart && recent.length < 5) {
+      restarts.push(Date.now());
+      console.error(`[sluice] the ${name} process died (${signal ?? `code ${code}`}); starting a new one`);
+      setTimeout(() => {
+        if (!shuttingDown) spawnChild(name, cmd, args, childEnv, opts);
+      }, 1_000);
+      return;
+    }
     if (!shuttingDown) {
       console.error(
         `[sluice] the ${name} process exited unexpectedly (${signal ?? `code ${code}`}); stopping`,

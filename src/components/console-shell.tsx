@@ -5,6 +5,7 @@ import { usePathname } from "next/navigation";
 import { signOut } from "next-auth/react";
 import { hasRole, type Role } from "@/auth/roles";
 import { Logo } from "./logo";
+import { MaintenanceBanner } from "./maintenance-banner";
 import { NAV } from "./nav";
 
 export interface ShellUser {
@@ -71,7 +72,10 @@ export function ConsoleShell({ user, children }: { user: ShellUser; children: Re
           </button>
         </div>
       </aside>
-      <main className="min-w-0 flex-1 px-8 py-6">{children}</main>
+      <main className="min-w-0 flex-1 px-8 py-6">
+        <MaintenanceBanner />
+        {children}
+      </main>
     </div>
   );
 }

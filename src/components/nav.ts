@@ -13,6 +13,7 @@ export const NAV: NavItem[] = [
   { href: "/", label: "Overview", role: "analyst" },
   { href: "/upload", label: "Upload", role: "analyst" },
   { href: "/jobs", label: "Jobs", role: "analyst" },
+  { href: "/queue", label: "Queue", role: "operator" },
   { href: "/datasets", label: "Datasets", role: "analyst" },
   { href: "/quality", label: "Quality", role: "analyst", planned: true },
   { href: "/promotions", label: "Promotions", role: "analyst" },

@@ -1,78 +1,181 @@
 import { z } from "zod";
 import type { Actor } from "@/auth/actor";
-import { db } from "@/db/prisma";
-import type { Prisma } from "@/generated/prisma/client";
+import { pool } from "@/db/pool";
+import { AppError } from "@/server/errors";
 import { prioritySchema } from "./priorities";
+
+/**
+ * A job's state as operators think of it. `queued` splits three ways: waiting (due now), scheduled
+ * (due later) and retrying (an earlier attempt failed; Graphile Worker runs it again after backoff).
+ */
+export const JOB_STATES = [
+  "waiting",
+  "scheduled",
+  "running",
+  "retrying",
+  "failed",
+  "succeeded",
+  "cancelled",
+] as const;
+export type JobState = (typeof JOB_STATES)[number];
+
+const STATE_WHERE: Record<JobState, string> = {
+  waiting: "j.status = 'queued' AND j.error IS NULL AND (j.run_at IS NULL OR j.run_at <= now())",
+  scheduled: "j.status = 'queued' AND j.error IS NULL AND j.run_at > now()",
+  retrying: "j.status = 'queued' AND j.error IS NOT NULL",
+  running: "j.status = 'running'",
+  failed: "j.status = 'failed'",
+  succeeded: "j.status = 'succeeded'",
+  cancelled: "j.status = 'cancelled'",
+};
+
+const STATE_SQL = `CASE
+  WHEN j.status <> 'queued' THEN j.status::text
+  WHEN j.error IS NOT NULL THEN 'retrying'
+  WHEN j.run_at > now() THEN 'scheduled'
+  ELSE 'waiting' END`;
+
+const dateInput = z.iso.datetime({ offset: true, error: "not an ISO date-time" });
 
 export const jobListInput = z.object({
   mine: z.boolean().default(false),
+  task: z.string().max(64).optional(),
   dataset: z.string().max(64).optional(),
+  /** Sluice's stored status (kept for existing callers); `state` is finer. */
   status: z.enum(["queued", "running", "succeeded", "failed", "cancelled"]).optional(),
+  state: z.enum(JOB_STATES).optional(),
   priority: prioritySchema.optional(),
+  /** Matches the payload's text, the error, or the id's start; case-insensitive. */
+  q: z.string().trim().max(200).optional(),
+  /** Created at or after / before (ISO date-times). */
+  from: dateInput.optional(),
+  to: dateInput.optional(),
+  sort: z.enum(["newest", "oldest"]).default("newest"),
   limit: z.number().int().min(1).max(200).default(50),
   /** `<created_at ISO>|<id>` of the last row of the previous page. */
   cursor: z.string().max(200).optional(),
 });
+export type JobListFilter = z.infer<typeof jobListInput>;
 
-/** Jobs, newest first, with keyset paging so deep pages stay fast. */
+const CURSOR_AT = /^\d{4}-\d{2}-\d{2}[ T][0-9:.]+(Z|[+-][0-9:]+)?$/;
+
+const likePattern = (s: string) => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** WHERE clauses (over `app.jobs j`) and their parameters for a filter; shared by search and "retry all". */
+export function jobFilterSql(f: JobListFilter, actor: Actor): { where: string[]; params: unknown[] } {
+  const where: string[] = ["TRUE"];
+  const params: unknown[] = [];
+  const p = (v: unknown) => {
+    params.push(v);
+    return `$${params.length}`;
+  };
+  if (f.mine) where.push(`j.created_by_id = ${p(actor.kind === "user" ? actor.id : null)}::uuid`);
+  if (f.task) where.push(`j.type = ${p(f.task)}`);
+  if (f.dataset) where.push(`j.dataset_id = (SELECT id FROM app.datasets WHERE name = ${p(f.dataset)})`);
+  if (f.status) where.push(`j.status = ${p(f.status)}::app."JobStatus"`);
+  if (f.state) where.push(`(${STATE_WHERE[f.state]})`);
+  if (f.priority) where.push(`j.priority = ${p(f.priority)}::app."Priority"`);
+  if (f.from) where.push(`j.created_at >= ${p(f.from)}::timestamptz`);
+  if (f.to) where.push(`j.created_at < ${p(f.to)}::timestamptz`);
+  if (f.q) {
+    // The same expression as the trigram index jobs_search_trgm_idx.
+    where.push(
+      `(j.id::text || ' ' || j.payload::text || ' ' || COALESCE(j.error, '')) ILIKE ${p(likePattern(f.q))}`,
+    );
+  }
+  return { where, params };
+}
+
+interface JobRow {
+  id: string;
+  type: string;
+  dataset: string | null;
+  priority: string;
+  status: string;
+  state: JobState;
+  progress: number;
+  error: string | null;
+  attempts: number;
+  run_at: Date | null;
+  created_at: Date;
+  cursor_at: string;
+  started_at: Date | null;
+  finished_at: Date | null;
+  file_name: string | null;
+  upload_by: string | null;
+  creator: string | null;
+  batch_id: string | null;
+  rows: number | null;
+  valid: number | null;
+  rejected: number | null;
+  duplicates: number | null;
+}
+
+/**
+ * Jobs matching a filter, newest (or oldest) first, with keyset paging: each page continues after
+ * the previous page's last (created_at, id) along an index, so page 10,000 is as fast as page 1.
+ */
 export async function listJobs(input: z.input<typeof jobListInput>, actor: Actor) {
   const q = jobListInput.parse(input);
-  const where: Prisma.JobWhereInput = {};
-  if (q.mine) where.createdById = actor.kind === "user" ? actor.id : "00000000-0000-0000-0000-000000000000";
-  if (q.dataset) where.dataset = { name: q.dataset };
-  if (q.status) where.status = q.status;
-  if (q.priority) where.priority = q.priority;
+  const { where, params } = jobFilterSql(q, actor);
+  const desc = q.sort === "newest";
   if (q.cursor) {
+    // The timestamp travels as Postgres printed it: microseconds intact (a JS Date would drop them).
     const [at, id] = q.cursor.split("|");
-    const createdAt = new Date(at ?? "");
-    if (!Number.isNaN(createdAt.getTime()) && id) {
-      where.OR = [{ createdAt: { lt: createdAt } }, { createdAt, id: { lt: id } }];
+    if (!at || !CURSOR_AT.test(at) || !id || !/^[0-9a-f-]{36}$/.test(id)) {
+      throw new AppError("BAD_REQUEST", "cursor: not a cursor this API gave out");
     }
+    params.push(at, id);
+    where.push(
+      `(j.created_at, j.id) ${desc ? "<" : ">"} ($${params.length - 1}::timestamptz, $${params.length}::uuid)`,
+    );
   }
-  const jobs = await db().job.findMany({
-    where,
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    take: q.limit + 1,
-    include: {
-      dataset: { select: { name: true } },
-      batch: {
-        select: {
-          id: true,
-          rows: true,
-          valid: true,
-          rejected: true,
-          duplicates: true,
-          upload: { select: { fileName: true, createdBy: true } },
-        },
-      },
-    },
-  });
-  const page = jobs.slice(0, q.limit);
+  params.push(q.limit + 1);
+  const dir = desc ? "DESC" : "ASC";
+  const { rows } = await pool().query<JobRow>(
+    `SELECT j.id, j.type, d.name AS dataset, j.priority, j.status, ${STATE_SQL} AS state, j.progress, j.error,
+       j.attempts, j.run_at, j.created_at, j.created_at::text AS cursor_at, j.started_at, j.finished_at,
+       u.file_name, u.created_by AS upload_by, cu.email AS creator,
+       b.id AS batch_id, b.rows, b.valid, b.rejected, b.duplicates
+     FROM (SELECT * FROM app.jobs j WHERE ${where.join(" AND ")}
+           ORDER BY j.created_at ${dir}, j.id ${dir} LIMIT $${params.length}) j
+     LEFT JOIN app.datasets d ON d.id = j.dataset_id
+     LEFT JOIN app.batches b ON b.job_id = j.id
+     LEFT JOIN app.uploads u ON u.id = b.upload_id
+     LEFT JOIN app.users cu ON cu.id = j.created_by_id
+     ORDER BY j.created_at ${dir}, j.id ${dir}`,
+    params,
+  );
+  const page = rows.slice(0, q.limit);
   const last = page.at(-1);
   return {
     jobs: page.map((j) => ({
       id: j.id,
       type: j.type,
-      dataset: j.dataset?.name ?? null,
+      dataset: j.dataset,
       priority: j.priority,
       status: j.status,
+      state: j.state,
       progress: j.progress,
       error: j.error,
-      fileName: j.batch?.upload.fileName ?? null,
-      createdBy: j.batch?.upload.createdBy ?? null,
-      batchId: j.batch?.id ?? null,
-      counts: j.batch
-        ? {
-            rows: j.batch.rows,
-            valid: j.batch.valid,
-            rejected: j.batch.rejected,
-            duplicates: j.batch.duplicates,
-          }
-        : null,
-      createdAt: j.createdAt.toISOString(),
-      startedAt: j.startedAt?.toISOString() ?? null,
-      finishedAt: j.finishedAt?.toISOString() ?? null,
+      attempts: j.attempts,
+      runAt: j.run_at?.toISOString() ?? null,
+      fileName: j.file_name,
+      createdBy: j.upload_by ?? j.creator,
+      batchId: j.batch_id,
+      counts:
+        j.batch_id !== null
+          ? {
+              rows: j.rows ?? 0,
+              valid: j.valid ?? 0,
+              rejected: j.rejected ?? 0,
+              duplicates: j.duplicates ?? 0,
+            }
+          : null,
+      createdAt: j.created_at.toISOString(),
+      startedAt: j.started_at?.toISOString() ?? null,
+      finishedAt: j.finished_at?.toISOString() ?? null,
     })),
-    nextCursor: jobs.length > q.limit && last ? `${last.createdAt.toISOString()}|${last.id}` : null,
+    nextCursor: rows.length > q.limit && last ? `${last.cursor_at}|${last.id}` : null,
   };
 }

@@ -51,7 +51,8 @@ export async function enqueueJob<T extends TaskName>(opts: EnqueueOptions<T>, ac
       ${opts.task}, ${JSON.stringify(payload)}::json,
       priority => ${GRAPHILE_PRIORITY[priority]}::int,
       max_attempts => ${opts.maxAttempts ?? 5}::int,
-      job_key => ${taskKey(job.id)})`;
+      job_key => ${taskKey(job.id)},
+      flags => app.job_flags(${job.id}::uuid, ${opts.task}))`;
     await recordAudit(actor, "job.enqueue", { type: "job", id: job.id }, { task: opts.task, priority }, tx);
     await publishLive({ type: "job", jobId: job.id, status: "queued" }, tx);
     return job;
@@ -59,6 +60,10 @@ export async function enqueueJob<T extends TaskName>(opts: EnqueueOptions<T>, ac
 }
 
 /**
+ * Every Graphile task of a Sluice job carries job flags (`all`, `task:…`, `priority:…`,
+ * `dataset:…`, `job:…`; see app.job_flags): workers forbid paused flags, so pausing a queue or a
+ * dataset holds back jobs queued before the pause too.
+ *
  * Queues a follow-up task of a running Sluice job (a chunk, a final step) from inside a task, at
  * the job's priority. `jobKey` makes it idempotent: a retried parent does not queue it twice.
  */
@@ -73,7 +78,7 @@ export async function addFollowUpTask<T extends TaskName>(
     `SELECT graphile_worker.add_job($1, $2::json, job_key => $3, job_key_mode => 'unsafe_dedupe',
        priority => (SELECT CASE priority WHEN 'emergency' THEN $5::int WHEN 'high' THEN $6::int
                                WHEN 'background' THEN $7::int ELSE $8::int END FROM app.jobs WHERE id = $9),
-       max_attempts => $4)`,
+       max_attempts => $4, flags => app.job_flags($9, $1))`,
     [
       task,
       JSON.stringify(parsed),
@@ -89,6 +94,24 @@ export async function addFollowUpTask<T extends TaskName>(
 }
 
 type Queryable = Pick<pg.ClientBase, "query">;
+
+/**
+ * The Graphile job keys every task of a Sluice job is queued under (its first task, and a load's
+ * chunks, finalize step and quality report), so its tasks are found by the unique key index
+ * rather than by scanning the queue.
+ */
+export async function taskKeysOf(client: Queryable, jobId: string): Promise<string[]> {
+  const { rows } = await client.query<{ id: string; chunks_total: number }>(
+    "SELECT id, chunks_total FROM app.batches WHERE job_id = $1",
+    [jobId],
+  );
+  const keys = [taskKey(jobId)];
+  for (const b of rows) {
+    keys.push(`ingest_finalize:${b.id}`, `quality_report:${b.id}`);
+    for (let i = 0; i < b.chunks_total; i++) keys.push(`ingest_chunk:${b.id}:${i}`);
+  }
+  return keys;
+}
 
 export function getJob(id: string) {
   return db().job.findUnique({ where: { id } });

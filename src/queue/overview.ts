@@ -1,5 +1,6 @@
 import { pool } from "@/db/pool";
 import { env } from "@/env";
+import { listPauses, type Pause } from "./pauses";
 import { PRIORITIES, type Priority, priorityFromGraphile } from "./priorities";
 
 /**
@@ -26,6 +27,8 @@ export interface QueueOverview {
   totals: Record<QueueState, number>;
   oldestWaitingSeconds: number | null;
   workers: WorkerSummary[];
+  /** Paused queues and datasets, and the maintenance switch (flag `all`). */
+  pauses: Pause[];
   checkedAt: string;
 }
 
@@ -54,7 +57,7 @@ const zero = (): Record<QueueState, number> => ({
 
 export async function queueOverview(): Promise<QueueOverview> {
   const db = pool();
-  const [counts, oldest, workers, running] = await Promise.all([
+  const [counts, oldest, workers, running, pauses] = await Promise.all([
     db.query<{ task: string; priority: number; state: QueueState; n: number }>(
       `SELECT task_identifier AS task, priority, ${STATE_SQL} AS state, count(*)::int AS n
        FROM graphile_worker.jobs GROUP BY 1, 2, 3`,
@@ -68,9 +71,16 @@ export async function queueOverview(): Promise<QueueOverview> {
        WHERE stopped_at IS NULL OR stopped_at > now() - interval '1 day'
        ORDER BY stopped_at IS NOT NULL, started_at DESC LIMIT 200`,
     ),
-    db.query<{ locked_by: string; task: string; locked_at: Date; key: string | null }>(
-      "SELECT locked_by, task_identifier AS task, locked_at, key FROM graphile_worker.jobs WHERE locked_at IS NOT NULL",
+    db.query<{
+      locked_by: string;
+      task: string;
+      locked_at: Date;
+      key: string | null;
+      flags: Record<string, boolean> | null;
+    }>(
+      "SELECT locked_by, task_identifier AS task, locked_at, key, flags FROM graphile_worker.jobs WHERE locked_at IS NOT NULL",
     ),
+    listPauses(db),
   ]);
   const byPriority = Object.fromEntries(PRIORITIES.map((p) => [p, zero()])) as Record<
     Priority,
@@ -116,12 +126,34 @@ export async function queueOverview(): Promise<QueueOverview> {
         running: running.rows
           .filter((r) => ids.has(r.locked_by))
           .map((r) => ({
-            jobId: r.key?.match(/^(?:job|ingest_chunk|ingest_finalize):([0-9a-f-]{36})/)?.[1] ?? null,
+            jobId:
+              Object.keys(r.flags ?? {})
+                .find((f) => f.startsWith("job:"))
+                ?.slice(4) ??
+              r.key?.match(/^job:([0-9a-f-]{36})/)?.[1] ??
+              null,
             task: r.task,
             since: r.locked_at.toISOString(),
           })),
       };
     }),
+    pauses,
     checkedAt: new Date().toISOString(),
   };
+}
+
+let latest: { at: number; value: Promise<QueueOverview> } | undefined;
+
+/**
+ * The overview for live streams: one query at a time for every subscriber of this app process,
+ * reused while under `maxAgeMs` old, so ten open consoles cost the database what one does.
+ */
+export function sharedOverview(maxAgeMs = 500): Promise<QueueOverview> {
+  if (latest && Date.now() - latest.at < maxAgeMs) return latest.value;
+  const value = queueOverview();
+  latest = { at: Date.now(), value };
+  value.catch(() => {
+    if (latest?.value === value) latest = undefined;
+  });
+  return value;
 }

@@ -10,6 +10,8 @@ export const taskPayloads = {
     jobId: z.uuid(),
     message: z.string().max(200).optional(),
     holdMs: z.number().int().min(0).max(600_000).optional(),
+    /** Fails for good with this message: a harmless way to see failures, groups and retries. */
+    failWith: z.string().max(500).optional(),
   }),
   /** Plans the load of an uploaded file: finds chunk boundaries, queues one ingest_chunk each. */
   ingest: z.object({ jobId: z.uuid(), batchId: z.uuid() }),

@@ -90,7 +90,22 @@ export async function reapDeadWorkers(pool: import("pg").Pool): Promise<ReapedWo
       [env().WORKER_DEAD_AFTER_SECONDS],
     );
     const ids = rows.flatMap((r) => r.graphile_worker_ids ?? []);
-    if (ids.length) await client.query("SELECT graphile_worker.force_unlock_workers($1::text[])", [ids]);
+    if (ids.length) {
+      // The runs the dead worker never finished, on their jobs' pages (tasks carry a `job:<id>` flag).
+      await client.query(
+        `INSERT INTO app.job_attempts (job_id, task, attempt, worker_id, started_at, succeeded, error)
+         SELECT j.id, g.task_identifier, g.attempts, w.id, g.locked_at, false,
+           'The worker running it stopped heartbeating (crashed or killed); the job was unlocked to run again'
+         FROM graphile_worker.jobs g
+         CROSS JOIN LATERAL (SELECT substr(f, 5)::uuid AS id FROM jsonb_object_keys(g.flags) f
+                             WHERE f LIKE 'job:%' LIMIT 1) fj
+         JOIN app.jobs j ON j.id = fj.id
+         LEFT JOIN app.worker_processes w ON g.locked_by = ANY(w.graphile_worker_ids)
+         WHERE g.locked_by = ANY($1::text[])`,
+        [ids],
+      );
+      await client.query("SELECT graphile_worker.force_unlock_workers($1::text[])", [ids]);
+    }
     for (const r of rows) await publishLive({ type: "worker", workerId: r.id, state: "stopped" }, client);
     return rows.map((r) => ({ id: r.id, graphileWorkerIds: r.graphile_worker_ids ?? [] }));
   });

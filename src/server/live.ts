@@ -17,6 +17,8 @@ export const liveEventSchema = z.discriminatedUnion("type", [
     workerId: z.string(),
     state: z.enum(["started", "heartbeat", "stopped"]),
   }),
+  /** A queue, dataset or the maintenance switch was paused or resumed. */
+  z.object({ type: z.literal("pause"), flags: z.array(z.string()), paused: z.boolean() }),
   z.object({
     type: z.literal("job"),
     jobId: z.string(),

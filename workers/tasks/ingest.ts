@@ -9,6 +9,7 @@ export const ingest = sluiceTask(
   "ingest",
   async (p, _helpers, ctx) => {
     await planIngest(pool(), p, ctx.workerProcessId);
+    await ctx.log("Planned the load: chunk tasks queued");
     return undefined;
   },
   { lifecycle: "step", onFailure },
@@ -16,8 +17,9 @@ export const ingest = sluiceTask(
 
 export const ingestChunk = sluiceTask(
   "ingest_chunk",
-  async (p) => {
+  async (p, _helpers, ctx) => {
     await runChunk(pool(), p);
+    await ctx.log(`Chunk ${p.index + 1} loaded`);
     return undefined;
   },
   { lifecycle: "step", onFailure },
@@ -25,8 +27,9 @@ export const ingestChunk = sluiceTask(
 
 export const ingestFinalize = sluiceTask(
   "ingest_finalize",
-  async (p) => {
+  async (p, _helpers, ctx) => {
     await finalizeBatch(pool(), p);
+    await ctx.log("Finalized: duplicates found, rows classified against production, batch staged");
     return undefined;
   },
   { lifecycle: "step", onFailure },

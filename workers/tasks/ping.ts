@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import { PermanentJobError } from "@/queue/errors";
 import { sluiceTask } from "../sluice-task";
 
 /**
@@ -8,7 +9,9 @@ import { sluiceTask } from "../sluice-task";
  */
 export const ping = sluiceTask("ping", async (payload, helpers, ctx) => {
   const waitedMs = Date.now() - new Date(helpers.job.run_at).getTime();
+  if (payload.message) await ctx.log(payload.message);
   if (payload.holdMs)
     await sleep(payload.holdMs, undefined, { signal: helpers.abortSignal }).catch(() => undefined);
+  if (payload.failWith) throw new PermanentJobError(payload.failWith);
   return { workerProcessId: ctx.workerProcessId, waitedMs };
 });

@@ -13,10 +13,11 @@ import { ProgressBar } from "../ui/progress-bar";
 import { Tabs } from "../ui/tabs";
 import { JobActions } from "./job-actions";
 import { JobStatusBadge, PriorityLabel } from "./job-badges";
+import { JobHistory } from "./job-history";
 import { LiveIndicator, useLiveJobs } from "./live-jobs";
 import { RejectedRows } from "./rejected-rows";
 
-type Job = RouterOutputs["jobs"]["get"];
+type Job = RouterOutputs["jobs"]["detail"];
 
 const ACTIVE = new Set(["queued", "running"]);
 
@@ -29,7 +30,7 @@ export function JobDetail({ id, canPromote = false }: { id: string; canPromote?:
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const jobQuery = useQuery({
-    ...trpc.jobs.get.queryOptions({ id }),
+    ...trpc.jobs.detail.queryOptions({ id }),
     // Live events drive refreshes; the slow poll only covers events lost in transit.
     refetchInterval: (q) => (q.state.data && ACTIVE.has(q.state.data.status) ? 5000 : false),
     retry: (count, err) => count < 2 && !/No job/.test(err.message),
@@ -37,7 +38,7 @@ export function JobDetail({ id, canPromote = false }: { id: string; canPromote?:
   const job = jobQuery.data;
   const live = useLiveJobs(
     { jobId: id },
-    () => queryClient.invalidateQueries({ queryKey: trpc.jobs.get.queryKey({ id }) }),
+    () => queryClient.invalidateQueries({ queryKey: trpc.jobs.detail.queryKey({ id }) }),
     { enabled: !job || ACTIVE.has(job.status) },
   );
 
@@ -107,7 +108,7 @@ export function JobDetail({ id, canPromote = false }: { id: string; canPromote?:
         </div>
         <div className="flex items-center gap-3">
           {ACTIVE.has(job.status) && <LiveIndicator connection={live} />}
-          <JobActions id={job.id} status={job.status} />
+          <JobActions id={job.id} status={job.status} priority={job.priority} runAt={job.runAt} />
           {job.batchId && (
             <LinkButton href={`/batches/${job.batchId}/lineage`} size="sm">
               Lineage
@@ -136,13 +137,20 @@ export function JobDetail({ id, canPromote = false }: { id: string; canPromote?:
         </section>
       )}
 
-      <Progress job={job} />
-      <Counts job={job} />
+      {/* Rows and counts belong to loads; other jobs (pings, reports) have none to show. */}
+      {(job.batchId || job.counts.rows > 0) && (
+        <>
+          <Progress job={job} />
+          <Counts job={job} />
+        </>
+      )}
 
       <div className="grid gap-4 md:grid-cols-2">
         <Timings job={job} />
         {job.upload && <UploadFacts job={job} upload={job.upload} />}
       </div>
+
+      <JobHistory job={job} />
 
       {job.batchId && <BatchRows job={job} batchId={job.batchId} />}
     </div>
@@ -292,6 +300,11 @@ function Timings({ job }: { job: Job }) {
         )}
       </Fact>
       <Fact label="Attempts">{job.attempts}</Fact>
+      {job.runAt && job.status === "queued" && (
+        <Fact label="Scheduled for">
+          <DateTime value={job.runAt} format="seconds" />
+        </Fact>
+      )}
     </Facts>
   );
 }
@@ -314,6 +327,11 @@ function UploadFacts({ job, upload }: { job: Job; upload: NonNullable<Job["uploa
         </code>
       </Fact>
       <Fact label="Uploaded by">{job.createdBy ?? "—"}</Fact>
+      {job.batchId && (
+        <Fact label="Batch">
+          <code className="font-mono text-xs text-slate-600">{job.batchId}</code>
+        </Fact>
+      )}
     </Facts>
   );
 }

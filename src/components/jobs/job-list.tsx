@@ -3,24 +3,36 @@
 import { useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useSearchParams } from "next/navigation";
-import { useId } from "react";
+import { useEffect, useId, useState } from "react";
+import { hasRole, type Role } from "@/auth/roles";
 import { formatCount, formatDuration, secondsBetween } from "@/format";
 import { PRIORITIES } from "@/queue/priorities";
 import { type RouterOutputs, useTRPC } from "@/trpc/react";
 import { Button } from "../ui/button";
 import { DateTime } from "../ui/date-time";
 import { EmptyState } from "../ui/empty-state";
-import { Select } from "../ui/field";
+import { Input, Select } from "../ui/field";
 import { PageHeader } from "../ui/page-header";
 import { ProgressBar } from "../ui/progress-bar";
 import { type Column, DataTable, Truncate } from "../ui/table";
-import { JobStatusBadge, PriorityLabel } from "./job-badges";
+import { FailureGroups } from "./failure-groups";
+import { JobStateBadge, PriorityLabel } from "./job-badges";
 import { LiveIndicator, useLiveJobs } from "./live-jobs";
 
 type Job = RouterOutputs["jobs"]["list"]["jobs"][number];
 
-const STATUSES = ["queued", "running", "succeeded", "failed", "cancelled"] as const;
-type Status = (typeof STATUSES)[number];
+const STATES = ["waiting", "scheduled", "running", "retrying", "failed", "succeeded", "cancelled"] as const;
+type State = (typeof STATES)[number];
+const STATE_LABEL: Record<State, string> = {
+  waiting: "waiting",
+  scheduled: "scheduled for later",
+  running: "running",
+  retrying: "retrying",
+  failed: "failed for good",
+  succeeded: "succeeded",
+  cancelled: "cancelled",
+};
+const TASKS = ["ping", "ingest", "quality_report"] as const;
 type PriorityName = (typeof PRIORITIES)[number];
 const PAGE_SIZE = 50;
 
@@ -52,7 +64,12 @@ const columns: Column<Job>[] = [
         <span className="text-slate-300">—</span>
       ),
   },
-  { header: "Status", cell: (j) => <JobStatusBadge status={j.status} /> },
+  { header: "State", cell: (j) => <JobStateBadge state={j.state} /> },
+  {
+    header: "Attempts",
+    className: "text-right tabular-nums",
+    cell: (j) => (j.attempts > 1 ? <span className="text-amber-700">{j.attempts}</span> : j.attempts),
+  },
   { header: "Priority", cell: (j) => <PriorityLabel priority={j.priority} /> },
   {
     header: "Progress",
@@ -129,15 +146,30 @@ export function JobList() {
   const params = useSearchParams();
   const filters = {
     mine: params.get("mine") === "1",
+    task: params.get("task") || undefined,
     dataset: params.get("dataset") || undefined,
-    status: (STATUSES as readonly string[]).includes(params.get("status") ?? "")
-      ? (params.get("status") as Status)
+    state: (STATES as readonly string[]).includes(params.get("state") ?? "")
+      ? (params.get("state") as State)
       : undefined,
     priority: (PRIORITIES as readonly string[]).includes(params.get("priority") ?? "")
       ? (params.get("priority") as PriorityName)
       : undefined,
+    q: params.get("q") || undefined,
+    from: toIso(params.get("from")),
+    to: toIso(params.get("to")),
+    sort: params.get("sort") === "oldest" ? ("oldest" as const) : ("newest" as const),
   };
-  const filtered = filters.mine || filters.dataset || filters.status || filters.priority;
+  const filtered =
+    filters.mine ||
+    filters.task ||
+    filters.dataset ||
+    filters.state ||
+    filters.priority ||
+    filters.q ||
+    filters.from ||
+    filters.to;
+  const me = useQuery(trpc.system.whoami.queryOptions());
+  const isOperator = !!me.data && hasRole(me.data.role as Role, "operator");
 
   const setFilter = (name: string, value: string | null) => {
     const next = new URLSearchParams(params.toString());
@@ -154,14 +186,18 @@ export function JobList() {
       { getNextPageParam: (last) => last.nextCursor ?? undefined },
     ),
   );
-  const live = useLiveJobs({}, () => queryClient.invalidateQueries({ queryKey: trpc.jobs.list.pathKey() }));
+  const live = useLiveJobs({}, () => {
+    void queryClient.invalidateQueries({ queryKey: trpc.jobs.list.pathKey() });
+    void queryClient.invalidateQueries({ queryKey: trpc.jobs.failureGroups.pathKey() });
+  });
+  const { sort: _sort, state: _state, ...groupFilter } = filters;
   const rows = jobs.data?.pages.flatMap((p) => p.jobs);
 
   return (
     <div className="max-w-7xl space-y-4">
       <PageHeader
         title="Jobs"
-        description="Every pipeline run, newest first. Updates live as workers report progress."
+        description="Every pipeline run. Search, filter and page through all of them; updates live as workers report."
         actions={<LiveIndicator connection={live} />}
       />
       <div className="flex flex-wrap items-end gap-3">
@@ -191,6 +227,13 @@ export function JobList() {
             </label>
           ))}
         </fieldset>
+        <SearchBox value={filters.q ?? ""} onChange={(v) => setFilter("q", v)} />
+        <FilterSelect
+          label="Task"
+          value={filters.task ?? ""}
+          options={TASKS}
+          onChange={(v) => setFilter("task", v)}
+        />
         <FilterSelect
           label="Dataset"
           value={filters.dataset ?? ""}
@@ -198,10 +241,11 @@ export function JobList() {
           onChange={(v) => setFilter("dataset", v)}
         />
         <FilterSelect
-          label="Status"
-          value={filters.status ?? ""}
-          options={STATUSES}
-          onChange={(v) => setFilter("status", v)}
+          label="State"
+          value={filters.state ?? ""}
+          options={STATES}
+          labels={STATE_LABEL}
+          onChange={(v) => setFilter("state", v)}
         />
         <FilterSelect
           label="Priority"
@@ -209,12 +253,25 @@ export function JobList() {
           options={PRIORITIES}
           onChange={(v) => setFilter("priority", v)}
         />
+        <TimeFilter label="From" value={params.get("from") ?? ""} onChange={(v) => setFilter("from", v)} />
+        <TimeFilter label="To" value={params.get("to") ?? ""} onChange={(v) => setFilter("to", v)} />
+        <FilterSelect
+          label="Sort"
+          value={filters.sort === "oldest" ? "oldest" : ""}
+          options={["oldest"]}
+          anyLabel="newest first"
+          labels={{ oldest: "oldest first" }}
+          onChange={(v) => setFilter("sort", v)}
+        />
         {filtered && (
           <Button size="sm" onClick={() => window.history.replaceState(null, "", window.location.pathname)}>
             Clear filters
           </Button>
         )}
       </div>
+      {(!filters.state || filters.state === "failed") && (
+        <FailureGroups filter={groupFilter} canRetry={isOperator} />
+      )}
       <DataTable
         label="Jobs"
         columns={columns}
@@ -254,11 +311,15 @@ function FilterSelect({
   label,
   value,
   options,
+  labels,
+  anyLabel = "Any",
   onChange,
 }: {
   label: string;
   value: string;
   options: readonly string[];
+  labels?: Record<string, string>;
+  anyLabel?: string;
   onChange: (value: string | null) => void;
 }) {
   const id = useId();
@@ -274,13 +335,67 @@ function FilterSelect({
         onChange={(e) => onChange(e.target.value || null)}
         className="min-w-28"
       >
-        <option value="">Any</option>
+        <option value="">{anyLabel}</option>
         {options.map((o) => (
           <option key={o} value={o}>
-            {o}
+            {labels?.[o] ?? o}
           </option>
         ))}
       </Select>
+    </div>
+  );
+}
+
+/** `datetime-local` values (local time) as ISO instants for the server. */
+function toIso(local: string | null): string | undefined {
+  if (!local) return undefined;
+  const d = new Date(local);
+  return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
+}
+
+/** Free text over payloads, errors and ids; waits for a pause in typing before searching. */
+function SearchBox({ value, onChange }: { value: string; onChange: (value: string | null) => void }) {
+  const [text, setText] = useState(value);
+  useEffect(() => setText(value), [value]);
+  useEffect(() => {
+    if (text === value) return;
+    const t = setTimeout(() => onChange(text.trim() || null), 300);
+    return () => clearTimeout(t);
+  }, [text, value, onChange]);
+  return (
+    <Input
+      type="search"
+      aria-label="Search jobs"
+      placeholder="Search payload, error or id…"
+      value={text}
+      onChange={(e) => setText(e.target.value)}
+      className="h-7! w-64 text-xs"
+    />
+  );
+}
+
+function TimeFilter({
+  label,
+  value,
+  onChange,
+}: {
+  label: string;
+  value: string;
+  onChange: (value: string | null) => void;
+}) {
+  const id = useId();
+  return (
+    <div className="flex items-center gap-1.5">
+      <label htmlFor={id} className="text-sm text-slate-600">
+        {label}
+      </label>
+      <Input
+        id={id}
+        type="datetime-local"
+        value={value}
+        onChange={(e) => onChange(e.target.value || null)}
+        className="h-7! w-44 py-0 text-xs"
+      />
     </div>
   );
 }

@@ -3,13 +3,10 @@
 import { useSubscription } from "@trpc/tanstack-react-query";
 import { formatCount, formatDuration } from "@/format";
 import { type RouterOutputs, useTRPC } from "@/trpc/react";
-import { Badge } from "../ui/badge";
-import { DateTime } from "../ui/date-time";
 import { Panel } from "../ui/panel";
-import { DataTable } from "../ui/table";
+import { WorkerFleet } from "./worker-fleet";
 
 type Overview = RouterOutputs["queue"]["overview"];
-type Worker = Overview["workers"][number];
 
 const STATES = ["waiting", "scheduled", "running", "retrying", "failed"] as const;
 const PRIORITIES = ["emergency", "high", "standard", "background"] as const;
@@ -77,48 +74,7 @@ export function LiveQueue() {
           </table>
         </div>
       </Panel>
-      <section aria-labelledby="workers-title" className="space-y-2">
-        <h2 id="workers-title" className="text-sm font-semibold text-slate-800">
-          Workers
-        </h2>
-        <DataTable<Worker>
-          label="Workers"
-          rows={o?.workers}
-          loading={!o}
-          rowKey={(w) => w.id}
-          rowClassName={(w) => (w.state === "alive" ? "" : "text-slate-400")}
-          empty={
-            <p className="text-center text-sm text-slate-500">No worker has started. Run `npm run worker`.</p>
-          }
-          columns={[
-            { header: "Host", cell: (w) => `${w.host} · pid ${w.pid}` },
-            {
-              header: "State",
-              cell: (w) => (
-                <Badge tone={w.state === "alive" ? "good" : w.state === "dead" ? "bad" : "neutral"}>
-                  {w.state === "dead" ? "dead (heartbeat lost)" : w.state}
-                </Badge>
-              ),
-            },
-            { header: "Concurrency", cell: (w) => w.concurrency, className: "text-right tabular-nums" },
-            { header: "Started", cell: (w) => <DateTime value={w.startedAt} format="ago" /> },
-            { header: "Last heartbeat", cell: (w) => <DateTime value={w.lastHeartbeatAt} format="ago" /> },
-            {
-              header: "Done / failed",
-              cell: (w) => `${formatCount(w.jobsSucceeded)} / ${formatCount(w.jobsFailed)}`,
-              className: "text-right tabular-nums",
-            },
-            {
-              header: "Running now",
-              grow: true,
-              cell: (w) =>
-                w.running.length === 0
-                  ? "—"
-                  : w.running.map((r) => `${r.task}${r.jobId ? ` (${r.jobId.slice(0, 8)})` : ""}`).join(", "),
-            },
-          ]}
-        />
-      </section>
+      <WorkerFleet workers={o?.workers} />
     </div>
   );
 }

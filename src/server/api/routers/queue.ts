@@ -1,24 +1,52 @@
 import { tracked } from "@trpc/server";
-import { queueOverview } from "@/queue/overview";
+import { z } from "zod";
+import { drainForecast, forecastInput } from "@/queue/forecast";
+import { queueOverview, sharedOverview } from "@/queue/overview";
+import {
+  listPauses,
+  maintenanceState,
+  pauseQueue,
+  pauseTargetSchema,
+  resumeQueue,
+  setMaintenance,
+} from "@/queue/pauses";
 import { liveHub } from "@/server/live";
-import { createTRPCRouter, operatorProcedure } from "../trpc";
+import { adminProcedure, analystProcedure, createTRPCRouter, operatorProcedure } from "../trpc";
 
 export const queueRouter = createTRPCRouter({
   overview: operatorProcedure.query(() => queueOverview()),
   /**
-   * The overview, live: a fresh snapshot on job and worker events (at most one a second) and at
-   * least every 5 s; each snapshot is whole, so a reconnecting browser is current at once.
+   * The overview, live: a fresh snapshot within a second of job, worker and pause events, and at
+   * least every 5 s (one query serves every browser watching); each snapshot is whole, so a reconnecting browser is current at once.
    */
   live: operatorProcedure.subscription(async function* ({ signal }) {
-    const events = liveHub().events(signal, { tickMs: 5_000 });
+    // Ticks every second: a burst's last event shows within a second without a snapshot per event.
+    const events = liveHub().events(signal, { tickMs: 1_000 });
     let seq = 0;
-    let last = 0;
-    yield tracked(String(++seq), await queueOverview());
-    last = Date.now();
-    for await (const _ of events) {
-      if (Date.now() - last < 1_000) continue;
+    let last = Date.now();
+    let dirty = false;
+    yield tracked(String(++seq), await sharedOverview());
+    for await (const e of events) {
+      if (e !== "tick") dirty = true;
+      const age = Date.now() - last;
+      if (age < 1_000 || (!dirty && age < 5_000)) continue;
+      dirty = false;
       last = Date.now();
-      yield tracked(String(++seq), await queueOverview());
+      yield tracked(String(++seq), await sharedOverview());
     }
   }),
+  /** When each priority's backlog empties at the current throughput, and whether it is growing. */
+  forecast: operatorProcedure.input(forecastInput).query(({ input }) => drainForecast(input)),
+  pauses: operatorProcedure.query(() => listPauses()),
+  pause: operatorProcedure
+    .input(z.object({ target: pauseTargetSchema, reason: z.string().max(500).optional() }))
+    .mutation(({ ctx, input }) => pauseQueue(input.target, ctx.actor, input.reason)),
+  resume: operatorProcedure
+    .input(z.object({ target: pauseTargetSchema }))
+    .mutation(({ ctx, input }) => resumeQueue(input.target, ctx.actor)),
+  /** Everyone sees the maintenance banner. */
+  maintenance: analystProcedure.query(() => maintenanceState()),
+  setMaintenance: adminProcedure
+    .input(z.object({ on: z.boolean(), reason: z.string().max(500).optional() }))
+    .mutation(({ ctx, input }) => setMaintenance(input.on, ctx.actor, input.reason)),
 });
