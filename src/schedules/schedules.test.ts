@@ -224,6 +224,7 @@ describe("run now, enable and disable, and who may", () => {
   it("runs a schedule now for an operator, audited, leaving its next fire alone", async () => {
     await createSchedule({ name: "manual", cron: YEARLY, task: "ping", enabled: false }, admin);
     const before = await getSchedule("manual");
+    const nextBefore = (await db().schedule.findUniqueOrThrow({ where: { name: "manual" } })).nextFireAt;
     const started = await runScheduleNow("manual", operator);
     expect(started).toMatchObject({ schedule: "manual", status: "running", jobId: expect.any(String) });
     const run = await waitForRun("manual", "succeeded");
@@ -232,9 +233,9 @@ describe("run now, enable and disable, and who may", () => {
       where: { action: "schedule.run", actorId: operator.kind === "user" ? operator.id : "" },
     });
     expect(audit?.details).toMatchObject({ name: "manual", runId: started.runId });
-    expect(
-      (await db().schedule.findUniqueOrThrow({ where: { name: "manual" } })).nextFireAt?.toISOString(),
-    ).toBe((await db().schedule.findUniqueOrThrow({ where: { name: "manual" } })).nextFireAt?.toISOString());
+    const after = await db().schedule.findUniqueOrThrow({ where: { name: "manual" } });
+    expect(after.nextFireAt?.toISOString()).toBe(nextBefore?.toISOString());
+    expect(after.lastFiredAt?.getTime()).toBeGreaterThan(0);
     expect(before.lastOutcome).toBeNull();
     expect((await getSchedule("manual")).lastOutcome).toBe("succeeded");
   });
