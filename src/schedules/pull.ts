@@ -26,11 +26,12 @@ export const pullUrlSchema = z
   .string()
   .trim()
   .max(2000)
-  .refine((u) => URL.canParse(u), "url: not a URL (expected http:// or https://…)")
-  .refine(
-    (u) => ["http:", "https:"].includes(new URL(u).protocol),
-    "url: only http:// and https:// URLs can be pulled",
-  );
+  .superRefine((u, ctx) => {
+    if (!URL.canParse(u))
+      ctx.addIssue({ code: "custom", message: "url: not a URL (expected http:// or https://…)" });
+    else if (!["http:", "https:"].includes(new URL(u).protocol))
+      ctx.addIssue({ code: "custom", message: "url: only http:// and https:// URLs can be pulled" });
+  });
 
 export const createPullSourceInput = z.object({
   name: scheduleNameSchema,

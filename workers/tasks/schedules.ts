@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Task } from "graphile-worker";
 import { SYSTEM } from "@/auth/actor";
 import { getDataset } from "@/datasets/registry";
@@ -25,17 +26,21 @@ export const scheduleTick = (_ctx: WorkerContext): Task => {
 export const pullSource = sluiceTask("pull_source", async (p) => runPull(p.pullSourceId, p.jobId));
 
 /** A chain step after ingest: only when the dataset allows it and the batch passed its quality gate. */
-export const promoteBatchTask = sluiceTask("promote_batch", async (p) => {
-  const batch = await db().batch.findUnique({
-    where: { id: p.batchId },
-    include: { dataset: true, qualityReport: true },
-  });
+export const promoteBatchTask = sluiceTask("promote_batch", async (p, helpers) => {
+  const load = () =>
+    db().batch.findUnique({ where: { id: p.batchId }, include: { dataset: true, qualityReport: true } });
+  let batch = await load();
+  // The report is computed just after staging (a follow-up task): give it a few seconds.
+  for (let i = 0; i < 25 && batch && !batch.qualityReport && !helpers.abortSignal?.aborted; i++) {
+    await sleep(200);
+    batch = await load();
+  }
   if (!batch) throw new PermanentJobError(`Batch ${p.batchId} no longer exists`);
   const { definition } = await getDataset(batch.dataset.name);
   if (!definition.promotion?.auto) {
     throw new PermanentJobError(`Dataset "${batch.dataset.name}" does not allow automatic promotion`);
   }
-  // The report is computed just after staging; until it is there, retry (with backoff).
+  // Still not there: retry with backoff.
   if (!batch.qualityReport) throw new Error(`The quality report of batch ${p.batchId} is not ready yet`);
   if (!batch.qualityReport.passed) {
     throw new PermanentJobError(
