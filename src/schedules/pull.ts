@@ -161,8 +161,10 @@ export async function listPulls(name: string, limit = 20) {
     where: { pullSourceId: source.id },
     orderBy: { startedAt: "desc" },
     take: limit,
+    include: { batch: { select: { jobId: true, valid: true, rejected: true, status: true } } },
   });
   return pulls.map((p) => ({
+    batch: p.batch,
     id: p.id,
     jobId: p.jobId,
     status: p.status,

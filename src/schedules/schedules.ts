@@ -254,7 +254,14 @@ function runView(r: {
 function chainView(
   s: { task: string; steps: unknown },
   last: ReturnType<typeof runView> | undefined,
-): { task: string; status: string | null; jobId: string | null; error: string | null; implicit: boolean }[] {
+): {
+  position: number;
+  task: string;
+  status: string | null;
+  jobId: string | null;
+  error: string | null;
+  implicit: boolean;
+}[] {
   const defined = [s.task, ...(s.steps as ChainStepDefinition[]).map((x) => x.task)];
   const tasks: { task: string; step: number | null }[] = [];
   defined.forEach((task, i) => {
@@ -263,9 +270,10 @@ function chainView(
     if (i === 0 && task === "pull_source") tasks.push({ task: "ingest", step: null });
   });
   const handed = last?.steps.filter((x) => x.step === null) ?? [];
-  return tasks.map((t) => {
+  return tasks.map((t, position) => {
     const done = t.step === null ? handed.shift() : last?.steps.find((x) => x.step === t.step);
     return {
+      position,
       task: t.task,
       status: done?.status ?? null,
       jobId: done?.jobId ?? null,
