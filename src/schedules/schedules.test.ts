@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Actor } from "@/auth/actor";
 import { pool } from "@/db/pool";
 import { db } from "@/db/prisma";
+import { cancelJob, retryJob } from "@/queue/actions";
 import { isTaskName } from "@/queue/tasks";
 import { createCaller } from "@/server/api/root";
 import * as runRoute from "../../app/api/v1/schedules/[name]/run/route";
@@ -220,6 +221,42 @@ describe("firing", () => {
   });
 });
 
+describe("a step cancelled and retried", () => {
+  it("ends the run cancelled, and goes on with the chain once the retried job succeeds", async () => {
+    await createSchedule(
+      {
+        name: "chain-retry",
+        cron: YEARLY,
+        task: "ping",
+        payload: { message: "slow", holdMs: 1500 },
+        steps: [{ task: "ping", payload: { message: "after-retry" } }],
+      },
+      admin,
+    );
+    const { jobId } = await runScheduleNow("chain-retry", operator);
+    await vi.waitFor(
+      async () =>
+        expect((await db().job.findUniqueOrThrow({ where: { id: jobId! } })).status).toBe("running"),
+      {
+        timeout: 10_000,
+        interval: 50,
+      },
+    );
+    await cancelJob(jobId!, operator);
+    const cancelled = await waitForRun("chain-retry", "cancelled");
+    expect(cancelled.steps.map((st) => st.status)).toEqual(["cancelled"]);
+    expect((await getSchedule("chain-retry")).lastOutcome).toBe("cancelled");
+
+    await retryJob(jobId!, operator);
+    const run = await waitForRun("chain-retry", "succeeded");
+    expect(run.id).toBe(cancelled.id);
+    expect(run.steps.map((st) => [st.status, st.step])).toEqual([
+      ["succeeded", 0],
+      ["succeeded", 1],
+    ]);
+  });
+});
+
 describe("run now, enable and disable, and who may", () => {
   it("runs a schedule now for an operator, audited, leaving its next fire alone", async () => {
     await createSchedule({ name: "manual", cron: YEARLY, task: "ping", enabled: false }, admin);
@@ -231,6 +268,7 @@ describe("run now, enable and disable, and who may", () => {
     expect(run.trigger).toBe("manual");
     const audit = await db().auditEvent.findFirst({
       where: { action: "schedule.run", actorId: operator.kind === "user" ? operator.id : "" },
+      orderBy: { id: "desc" },
     });
     expect(audit?.details).toMatchObject({ name: "manual", runId: started.runId });
     const after = await db().schedule.findUniqueOrThrow({ where: { name: "manual" } });
