@@ -79,7 +79,7 @@ test("an operator sees the default schedules in words and runs one now", async (
   await expect(prune.getByRole("list", { name: "Chain of schedule-history-prune" })).toContainText(
     "succeeded",
   );
-  await prune.getByRole("button", { name: "History" }).click();
+  await prune.getByRole("button", { name: "History", exact: true }).click();
   await expect(prune.getByText(`run now by ${email}`)).toBeVisible();
   await page.screenshot({ path: "/tmp/schedules-operator.png", fullPage: true });
   await context.close();
@@ -114,7 +114,7 @@ test.describe("as an admin", () => {
     await expect(chain.getByRole("listitem").filter({ hasText: "pull" })).toContainText("succeeded");
     await expect(chain.getByRole("listitem").filter({ hasText: "ingest" })).toContainText("succeeded");
 
-    await card.getByRole("button", { name: "History" }).click();
+    await card.getByRole("button", { name: "History", exact: true }).click();
     const pulls = card.getByRole("table", { name: `Pulls of ${name}` });
     await expect(pulls).toContainText("fetched");
     await expect(pulls).toContainText("200");

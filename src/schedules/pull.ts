@@ -78,7 +78,7 @@ export async function createPullSource(input: z.input<typeof createPullSourceInp
        VALUES ($1, $2, $3, 'pull_source', $4, $5, $6, $7) ON CONFLICT (name) DO NOTHING RETURNING id`,
       [
         p.name,
-        p.description || `Pulls ${p.url} into ${p.dataset}`,
+        p.description,
         cron,
         JSON.stringify({ pullSourceId }),
         JSON.stringify(p.autoPromote ? promoteStep : []),
@@ -252,7 +252,7 @@ export async function runPull(pullSourceId: string, jobId: string): Promise<Pull
         pullId: pull.id,
         bytes,
         httpStatus,
-        stopChain: `Unchanged since the pull of ${last.startedAt.toISOString()} (same SHA-256); not loaded again`,
+        stopChain: `Unchanged since the pull of ${last.startedAt.toISOString().slice(0, 19).replace("T", " ")} UTC (same SHA-256); not loaded again`,
       };
     }
     let submitted: Awaited<ReturnType<typeof submitUpload>>;

@@ -273,10 +273,10 @@ function History({ schedule: s }: { schedule: Schedule }) {
                         <OutcomeBadge status={p.status} />
                       </td>
                       <td className="px-3 py-1.5 tabular-nums">{p.httpStatus ?? "—"}</td>
-                      <td className="px-3 py-1.5 text-right tabular-nums">
+                      <td className="whitespace-nowrap px-3 py-1.5 text-right tabular-nums">
                         {p.bytes === null ? "—" : formatBytes(p.bytes)}
                       </td>
-                      <td className="px-3 py-1.5">
+                      <td className="whitespace-nowrap px-3 py-1.5">
                         {p.batch ? (
                           <Link href={`/jobs/${p.batch.jobId}`} className="text-teal-800 hover:underline">
                             {p.batch.status} · {p.batch.valid} rows
