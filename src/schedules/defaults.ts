@@ -45,7 +45,10 @@ export async function seedDefaultSchedules(
     if (!taskExists(d.task) || !isTaskName(d.task)) continue;
     // A default runs with an empty payload: only tasks whose payload needs nothing else qualify.
     const schema = taskPayloads[d.task] as z.ZodObject<z.ZodRawShape>;
-    if (!schema.omit({ jobId: true }).safeParse({}).success) continue;
+    if (!schema.omit({ jobId: true }).safeParse({}).success) {
+      console.warn(`[schedules] default ${d.name} not seeded: task ${d.task} needs a payload`);
+      continue;
+    }
     const { rowCount } = await db.query(
       `INSERT INTO app.schedules (name, description, cron, task, system, next_fire_at)
        VALUES ($1, $2, $3, $4, true, $5) ON CONFLICT (name) DO NOTHING`,

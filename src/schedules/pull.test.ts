@@ -185,6 +185,21 @@ describe("pull sources", () => {
     expect(run.error).toBe(`${base}/slow.csv did not answer in full within 1 s (timeout)`);
   });
 
+  it("refuses a download over the upload limit, keeping nothing of it", async () => {
+    vi.stubEnv("UPLOAD_MAX_BYTES", "20");
+    try {
+      answer = { status: 200, body: `${CITIES}LIS,Lisbon\n` };
+      const uploadsBefore = await db().upload.count();
+      const run = await runAndWait("cities-feed", "failed");
+      expect(run.error).toMatch(/(over|larger than) the upload limit of 20 bytes$/);
+      const [pull] = await listPulls("cities-feed");
+      expect(pull).toMatchObject({ status: "failed", httpStatus: 200, batchId: null });
+      expect(await db().upload.count()).toBe(uploadsBefore);
+    } finally {
+      vi.stubEnv("UPLOAD_MAX_BYTES", "");
+    }
+  });
+
   it("loads changed content again, without promoting when the source does not ask to", async () => {
     await createPullSource(
       { name: "cities-stage-only", url: `${base}/cities2.csv`, dataset: "cities", cron: "0 * * * *" },
