@@ -139,7 +139,10 @@ export async function updateSchedule(input: z.input<typeof updateScheduleInput>,
   const cron = u.cron === undefined ? undefined : checkCron(u.cron);
   await withTransaction(pool(), async (client) => {
     const before = await lockSchedule(client, u.name);
-    if (u.steps) checkChain(before.task, before.payload, u.steps);
+    // The schedule's own task stays; only the follow-ups are checked.
+    u.steps?.forEach((st, i) => {
+      checkStep(`steps[${i}]`, st.task, st.payload, false);
+    });
     const changes: Record<string, { from: unknown; to: unknown }> = {};
     const note = (k: keyof LockedSchedule, to: unknown) => {
       if (to !== undefined && JSON.stringify(before[k]) !== JSON.stringify(to)) {
@@ -179,7 +182,7 @@ export async function updateSchedule(input: z.input<typeof updateScheduleInput>,
       actor,
       action,
       { type: "schedule", id: before.id },
-      { name: before.name, changes } as never,
+      JSON.parse(JSON.stringify({ name: before.name, changes })),
       client,
     );
   });
