@@ -139,6 +139,22 @@ describe("firing", () => {
     expect(new Date(s.nextFireAt!).getTime()).toBeGreaterThan(Date.now());
   });
 
+  it("is fired by the workers' own crontab tick at the next minute", { timeout: 90_000 }, async () => {
+    await createSchedule(
+      { name: "every-minute", cron: "* * * * *", task: "ping", payload: { message: "cron" } },
+      admin,
+    );
+    const run = await waitForRun("every-minute", "succeeded", 80_000);
+    expect(run.trigger).toBe("cron");
+    // Fired at a whole minute, as the cron says.
+    const { rows } = await pool().query<{ fired_at: Date }>(
+      "SELECT fired_at FROM app.schedule_runs WHERE id = $1",
+      [run.id],
+    );
+    expect(rows[0]!.fired_at.getUTCSeconds()).toBe(0);
+    await updateSchedule({ name: "every-minute", enabled: false }, admin);
+  });
+
   it("does not fire a disabled schedule", async () => {
     await createSchedule({ name: "off", cron: YEARLY, task: "ping", enabled: false }, admin);
     await makeDue("off");
