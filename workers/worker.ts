@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
 import { parseCronItems, type Runner, run, type WorkerEvents } from "graphile-worker";
 import type pg from "pg";
+import { restageAfterCrash } from "@/ingest/restage";
 import { graphileLogger } from "@/queue/graphile-logger";
 import {
   HEARTBEAT_INTERVAL_MS,
@@ -85,8 +86,16 @@ export async function startWorker(opts: {
         }
       })
       .catch((err: Error) => console.error(`[worker] reaping dead workers failed: ${err.message}`));
-  await reap();
-  const reaper = setInterval(reap, REAP_INTERVAL_MS);
+  // Unlogged staging tables come back empty after a Postgres crash: load what they lost again.
+  const restage = () =>
+    restageAfterCrash(opts.pool)
+      .then((batches) => {
+        if (batches.length)
+          console.warn(`[worker] a Postgres crash emptied staged rows; loading again: ${batches.join(", ")}`);
+      })
+      .catch((err: Error) => console.error(`[worker] checking for lost staged rows failed: ${err.message}`));
+  await Promise.all([reap(), restage()]);
+  const reaper = setInterval(() => Promise.all([reap(), restage()]), REAP_INTERVAL_MS);
 
   let stopping: Promise<void> | undefined;
   return {

@@ -77,6 +77,15 @@ export async function startEmbeddedPostgres(
         "unix_socket_directories=",
         "-c",
         "max_connections=200",
+        // Sized for bulk loads and profiling rather than Postgres's tiny defaults.
+        "-c",
+        "shared_buffers=256MB",
+        "-c",
+        "work_mem=32MB",
+        "-c",
+        "maintenance_work_mem=256MB",
+        "-c",
+        "max_wal_size=2GB",
       ],
       { detached: true, stdio: ["ignore", logFile, logFile], ...(owner ?? {}) },
     );

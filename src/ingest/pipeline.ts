@@ -285,6 +285,8 @@ export async function finalizeBatch(pool: pg.Pool, p: { jobId: string; batchId: 
     if (locked[0]?.status !== "loading") {
       return;
     }
+    // The duplicate count hashes every key of the batch: give it room not to spill to disk.
+    await client.query("SET LOCAL work_mem = '64MB'");
     let duplicates = 0;
     let stagedRows: number | null = null;
     if (def.key.length) {
