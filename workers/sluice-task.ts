@@ -1,4 +1,5 @@
 import type { JobHelpers, Task } from "graphile-worker";
+import type { PoolClient } from "pg";
 import { PermanentJobError } from "@/queue/errors";
 import { appendJobLog, recordAttempt } from "@/queue/job-detail";
 import { markJobFailed, markJobRunning, markJobSucceeded } from "@/queue/jobs";
@@ -55,7 +56,7 @@ export function sluiceTask<T extends TaskName>(
         const jobId = (rawPayload as { jobId?: unknown })?.jobId;
         if (typeof jobId === "string") {
           await helpers.withPgClient((c) =>
-            markJobFailed(c, jobId, `Invalid payload: ${parsed.error.message}`, true),
+            inTransaction(c, () => markJobFailed(c, jobId, `Invalid payload: ${parsed.error.message}`, true)),
           );
         }
         return;
@@ -79,7 +80,8 @@ export function sluiceTask<T extends TaskName>(
         const counts = await body(payload, helpers, taskCtx);
         await helpers.withPgClient(async (c) => {
           await recordAttempt(c, attempt);
-          if (lifecycle === "job") await markJobSucceeded(c, payload.jobId, counts ?? {});
+          if (lifecycle === "job")
+            await inTransaction(c, () => markJobSucceeded(c, payload.jobId, counts ?? {}));
           await recordJobOutcome(c, ctx.workerProcessId, true);
         });
       } catch (err) {
@@ -93,7 +95,7 @@ export function sluiceTask<T extends TaskName>(
             error: { message, stack: err instanceof Error ? err.stack : undefined },
           });
           if (lifecycle !== "follow-up" && !(final && opts.onFailure)) {
-            await markJobFailed(c, payload.jobId, message, final);
+            await inTransaction(c, () => markJobFailed(c, payload.jobId, message, final));
           }
           await recordJobOutcome(c, ctx.workerProcessId, false);
         });
@@ -105,4 +107,16 @@ export function sluiceTask<T extends TaskName>(
       }
     };
   };
+}
+
+/** The job's status change and what it starts (a schedule's next step) commit together. */
+async function inTransaction(client: PoolClient, fn: () => Promise<void>): Promise<void> {
+  await client.query("BEGIN");
+  try {
+    await fn();
+    await client.query("COMMIT");
+  } catch (err) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw err;
+  }
 }

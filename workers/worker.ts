@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
-import { type Runner, run, type WorkerEvents } from "graphile-worker";
+import { parseCronItems, type Runner, run, type WorkerEvents } from "graphile-worker";
 import type pg from "pg";
 import { restageAfterCrash } from "@/ingest/restage";
 import { graphileLogger } from "@/queue/graphile-logger";
@@ -13,6 +13,7 @@ import {
   recordHeartbeat,
   registerWorkerProcess,
 } from "@/queue/worker-registry";
+import { seedDefaultSchedules } from "@/schedules/defaults";
 import { taskList } from "./task-list";
 
 export interface SluiceWorker {
@@ -34,6 +35,8 @@ export async function startWorker(opts: {
   const id = randomUUID();
   const graphileWorkerIds = new Set<string>();
   await registerWorkerProcess(opts.pool, { id, concurrency: opts.concurrency, version: opts.version });
+  // Defaults whose tasks this build has; idempotent, and never overwrites an admin's changes.
+  await seedDefaultSchedules(opts.pool);
 
   // Listening before run(): it creates its workers (and emits worker:create) before it resolves.
   const events: WorkerEvents = new EventEmitter();
@@ -57,8 +60,16 @@ export async function startWorker(opts: {
     pollInterval: 1000,
     // Paused queues, datasets and the maintenance switch: jobs carrying these flags do not start.
     forbiddenFlags: pausedFlagsReader(opts.pool),
-    // Schedules come with the operator console; until then, no crontab file is read.
-    parsedCronItems: [],
+    // One crontab item fires every schedule (app.schedules): Graphile's known_crontabs makes each
+    // minute's tick run once across all workers; no backfill, since the tick catches up by itself.
+    parsedCronItems: parseCronItems([
+      {
+        task: "schedule_tick",
+        match: "* * * * *",
+        identifier: "schedule_tick",
+        options: { backfillPeriod: 0 },
+      },
+    ]),
     // Graphile logs every completed job at info; the console shows jobs, so only problems are logged.
     logger: graphileLogger("warning"),
   });

@@ -18,7 +18,7 @@ export const NAV: NavItem[] = [
   { href: "/quality", label: "Quality", role: "analyst", planned: true },
   { href: "/promotions", label: "Promotions", role: "analyst" },
   { href: "/backups", label: "Backups", role: "admin", planned: true },
-  { href: "/schedules", label: "Schedules", role: "operator", planned: true },
+  { href: "/schedules", label: "Schedules", role: "operator" },
   { href: "/alerts", label: "Alerts", role: "operator", planned: true },
   { href: "/audit", label: "Audit", role: "admin" },
   { href: "/settings", label: "Settings", role: "admin" },

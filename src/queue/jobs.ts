@@ -3,6 +3,7 @@ import { recordAudit } from "@/audit/audit";
 import type { Actor } from "@/auth/actor";
 import { db } from "@/db/prisma";
 import type { Prisma } from "@/generated/prisma/client";
+import { afterJobFinished } from "@/schedules/chain";
 import { publishLive } from "@/server/live";
 import { GRAPHILE_PRIORITY, type Priority } from "./priorities";
 import { type TaskName, type TaskPayload, taskPayloads } from "./tasks";
@@ -132,13 +133,18 @@ export async function markJobRunning(
   await publishLive({ type: "job", jobId, status: "running" }, client);
 }
 
+/**
+ * Marks the job succeeded and starts what waits on it (a schedule's next step). Call it inside the
+ * transaction of the job's last change, so a chain never misses or doubles a step.
+ */
 export async function markJobSucceeded(client: Queryable, jobId: string, counts: object = {}): Promise<void> {
-  await client.query(
+  const { rowCount } = await client.query(
     `UPDATE app.jobs SET status = 'succeeded', progress = 1, finished_at = clock_timestamp(), counts = $2
      WHERE id = $1 AND status <> 'cancelled'`,
     [jobId, JSON.stringify(counts)],
   );
   await publishLive({ type: "job", jobId, status: "succeeded", progress: 1 }, client);
+  if (rowCount) await afterJobFinished(client, jobId, { status: "succeeded", counts: { ...counts } });
 }
 
 export async function markJobCancelled(client: Queryable, jobId: string): Promise<void> {
@@ -147,6 +153,7 @@ export async function markJobCancelled(client: Queryable, jobId: string): Promis
     [jobId],
   );
   await publishLive({ type: "job", jobId, status: "cancelled" }, client);
+  await afterJobFinished(client, jobId, { status: "cancelled", error: "The job was cancelled" });
 }
 
 /** `final` is false while Graphile Worker will retry; the job then shows the error but stays queued. */
@@ -163,4 +170,5 @@ export async function markJobFailed(
     [jobId, status, error.slice(0, 10_000), final],
   );
   await publishLive({ type: "job", jobId, status }, client);
+  if (final) await afterJobFinished(client, jobId, { status: "failed", error });
 }

@@ -23,7 +23,18 @@ export const taskPayloads = {
   quality_report: z.object({ jobId: z.uuid(), batchId: z.uuid() }),
   /** After a passing quality report, for a dataset with `promotion.auto`: promote the batch as the system. */
   auto_promote: z.object({ jobId: z.uuid(), batchId: z.uuid() }),
+  /** A pull source's fetch: the URL's CSV into the upload store, then submitted like an upload. */
+  pull_source: z.object({ jobId: z.uuid(), pullSourceId: z.uuid() }),
+  /** A chain step after ingest: promotes the batch when its dataset allows automatic promotion. */
+  promote_batch: z.object({ jobId: z.uuid(), batchId: z.uuid() }),
+  /** Daily: removes schedule runs and pull history older than `days`. */
+  schedule_history_prune: z.object({ jobId: z.uuid(), days: z.number().int().min(1).max(3650).default(90) }),
 } as const;
 
 export type TaskName = keyof typeof taskPayloads;
 export type TaskPayload<T extends TaskName> = z.infer<(typeof taskPayloads)[T]>;
+
+/** Whether a task of this name exists in this build (schedules refuse, and defaults skip, others). */
+export function isTaskName(name: string): name is TaskName {
+  return Object.hasOwn(taskPayloads, name);
+}

@@ -5,6 +5,7 @@ import { datasetsRouter } from "./routers/datasets";
 import { jobsRouter } from "./routers/jobs";
 import { promotionsRouter } from "./routers/promotions";
 import { queueRouter } from "./routers/queue";
+import { schedulesRouter } from "./routers/schedules";
 import { systemRouter } from "./routers/system";
 import { uploadsRouter } from "./routers/uploads";
 import { usersRouter } from "./routers/users";
@@ -20,6 +21,7 @@ export const appRouter = createTRPCRouter({
   batches: batchesRouter,
   promotions: promotionsRouter,
   queue: queueRouter,
+  schedules: schedulesRouter,
   audit: auditRouter,
 });
 

@@ -1,0 +1,217 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import type { Actor } from "@/auth/actor";
+import { SYSTEM } from "@/auth/actor";
+import { applyDataset } from "@/datasets/registry";
+import { pool } from "@/db/pool";
+import { db } from "@/db/prisma";
+import { createCaller } from "@/server/api/root";
+import { makeUser, setUpTestDatabase } from "../../test/database";
+import { setUpUploadDir, setUpWorker } from "../../test/ingest";
+import { createPullSource, listPulls } from "./pull";
+import { getSchedule, runScheduleNow } from "./schedules";
+
+setUpTestDatabase();
+setUpUploadDir();
+setUpWorker(2);
+
+/**
+ * A CSV server on loopback whose answer each test sets: the bytes, a status, or a stall.
+ */
+let answer: { status: number; body: string; stallMs?: number } = { status: 200, body: "" };
+let requests = 0;
+let server: Server;
+let base = "";
+
+const CITIES = "code,name\nPAR,Paris\nBER,Berlin\nROM,Rome\n";
+
+let admin: Actor;
+let operator: Actor;
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    requests += 1;
+    const send = () => {
+      res.writeHead(answer.status, { "content-type": "text/csv" });
+      res.end(answer.status === 200 ? answer.body : "not here");
+    };
+    if (answer.stallMs) setTimeout(send, answer.stallMs);
+    else send();
+    req.resume();
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  await applyDataset(
+    {
+      name: "cities",
+      title: "Cities",
+      key: ["code"],
+      columns: [
+        { name: "code", type: "text", required: true },
+        { name: "name", type: "text", required: true },
+      ],
+      quality: { minScore: 50 },
+      promotion: { auto: true },
+    },
+    SYSTEM,
+  );
+  admin = (await makeUser({ role: "admin" })).actor;
+  operator = (await makeUser({ role: "operator" })).actor;
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+async function runAndWait(name: string, status: string) {
+  const started = await runScheduleNow(name, operator);
+  return vi.waitFor(
+    async () => {
+      const run = await db().scheduleRun.findUniqueOrThrow({ where: { id: started.runId } });
+      expect(run.status).toBe(status);
+      return run;
+    },
+    { timeout: 25_000, interval: 100 },
+  );
+}
+
+const productionCount = async () =>
+  (await pool().query("SELECT count(*)::int AS n FROM production.cities")).rows[0].n as number;
+
+describe("pull sources", () => {
+  it("refuses a URL that is not http(s), a dataset without auto promotion for the promote step, and non-admins", async () => {
+    await expect(
+      createPullSource(
+        { name: "ftp", url: "ftp://127.0.0.1/x.csv", dataset: "cities", cron: "0 * * * *" },
+        admin,
+      ),
+    ).rejects.toThrow(/url: only http:\/\/ and https:\/\/ URLs can be pulled/);
+    await expect(
+      createPullSource({ name: "junk", url: "not a url", dataset: "cities", cron: "0 * * * *" }, admin),
+    ).rejects.toThrow(/url: not a URL/);
+    await applyDataset(
+      { name: "manual_only", title: "Manual", key: [], columns: [{ name: "code", type: "text" }] },
+      SYSTEM,
+    );
+    await expect(
+      createPullSource(
+        { name: "nope", url: `${base}/x.csv`, dataset: "manual_only", cron: "0 * * * *", autoPromote: true },
+        admin,
+      ),
+    ).rejects.toThrow(/dataset "manual_only" does not allow automatic promotion/);
+    await expect(
+      createCaller({ actor: operator }).schedules.createPullSource({
+        name: "op",
+        url: `${base}/x.csv`,
+        dataset: "cities",
+        cron: "0 * * * *",
+      }),
+    ).rejects.toMatchObject({ code: "FORBIDDEN" });
+  });
+
+  it("pulls the CSV into the dataset, then ingests and promotes it as a chain", async () => {
+    await createPullSource(
+      {
+        name: "cities-feed",
+        url: `${base}/cities.csv`,
+        dataset: "cities",
+        cron: "0 * * * *",
+        autoPromote: true,
+      },
+      admin,
+    );
+    answer = { status: 200, body: CITIES };
+    const run = await runAndWait("cities-feed", "succeeded");
+    const steps = run.steps as { task: string; status: string }[];
+    expect(steps.map((s) => [s.task, s.status])).toEqual([
+      ["pull_source", "succeeded"],
+      ["ingest", "succeeded"],
+      ["promote_batch", "succeeded"],
+    ]);
+    const [pull] = await listPulls("cities-feed");
+    expect(pull).toMatchObject({ status: "fetched", httpStatus: 200, bytes: CITIES.length, error: null });
+    const batch = await db().batch.findUniqueOrThrow({
+      where: { id: pull!.batchId! },
+      include: { upload: true },
+    });
+    expect(batch).toMatchObject({ status: "staged", valid: 3, rejected: 0 });
+    const promotion = await db().promotion.findFirstOrThrow({ where: { batchId: batch.id } });
+    expect(promotion).toMatchObject({ auto: true, inserted: 3, status: "applied" });
+    expect(batch.upload.fileName).toBe("cities.csv");
+    expect(await productionCount()).toBe(3);
+    const view = await getSchedule("cities-feed");
+    expect(view.chain.map((c) => [c.task, c.status])).toEqual([
+      ["pull_source", "succeeded"],
+      ["ingest", "succeeded"],
+      ["promote_batch", "succeeded"],
+    ]);
+  });
+
+  it("recognises unchanged content by SHA-256 and skips loading it", async () => {
+    const batchesBefore = await db().batch.count();
+    const uploadsBefore = await db().upload.count();
+    const run = await runAndWait("cities-feed", "skipped");
+    expect(run.error).toMatch(/Unchanged since the pull of .* \(same SHA-256\); not loaded again/);
+    const [pull, previous] = await listPulls("cities-feed");
+    expect(pull).toMatchObject({
+      status: "unchanged",
+      httpStatus: 200,
+      batchId: null,
+      sha256: previous!.sha256,
+    });
+    expect(await db().batch.count()).toBe(batchesBefore);
+    expect(await db().upload.count()).toBe(uploadsBefore);
+    expect((await getSchedule("cities-feed")).lastOutcome).toBe("skipped");
+  });
+
+  it("records a 404 as a failed pull with the HTTP status, and stops the chain", async () => {
+    answer = { status: 404, body: "" };
+    const run = await runAndWait("cities-feed", "failed");
+    expect(run.error).toBe(`${base}/cities.csv answered HTTP 404 Not Found`);
+    const [pull] = await listPulls("cities-feed");
+    expect(pull).toMatchObject({ status: "failed", httpStatus: 404, batchId: null });
+    expect((run.steps as unknown[]).length).toBe(1);
+    const job = await db().job.findUniqueOrThrow({ where: { id: pull!.jobId! } });
+    expect(job).toMatchObject({ status: "failed", attempts: 1, error: run.error });
+  });
+
+  it("gives up on a server that does not answer within the timeout", async () => {
+    await createPullSource(
+      { name: "slow-feed", url: `${base}/slow.csv`, dataset: "cities", cron: "0 * * * *", timeoutSeconds: 1 },
+      admin,
+    );
+    answer = { status: 200, body: CITIES, stallMs: 3_000 };
+    const run = await runAndWait("slow-feed", "failed");
+    expect(run.error).toBe(`${base}/slow.csv did not answer in full within 1 s (timeout)`);
+  });
+
+  it("refuses a download over the upload limit, keeping nothing of it", async () => {
+    vi.stubEnv("UPLOAD_MAX_BYTES", "20");
+    try {
+      answer = { status: 200, body: `${CITIES}LIS,Lisbon\n` };
+      const uploadsBefore = await db().upload.count();
+      const run = await runAndWait("cities-feed", "failed");
+      expect(run.error).toMatch(/(over|larger than) the upload limit of 20 bytes$/);
+      const [pull] = await listPulls("cities-feed");
+      expect(pull).toMatchObject({ status: "failed", httpStatus: 200, batchId: null });
+      expect(await db().upload.count()).toBe(uploadsBefore);
+    } finally {
+      vi.stubEnv("UPLOAD_MAX_BYTES", "");
+    }
+  });
+
+  it("loads changed content again, without promoting when the source does not ask to", async () => {
+    await createPullSource(
+      { name: "cities-stage-only", url: `${base}/cities2.csv`, dataset: "cities", cron: "0 * * * *" },
+      admin,
+    );
+    answer = { status: 200, body: `${CITIES}MAD,Madrid\n` };
+    const run = await runAndWait("cities-stage-only", "succeeded");
+    expect((run.steps as { task: string }[]).map((s) => s.task)).toEqual(["pull_source", "ingest"]);
+    const [pull] = await listPulls("cities-stage-only");
+    const batch = await db().batch.findUniqueOrThrow({ where: { id: pull!.batchId! } });
+    expect(batch).toMatchObject({ status: "staged", valid: 4 });
+    expect(await productionCount()).toBe(3);
+    expect(requests).toBeGreaterThanOrEqual(5);
+  });
+});
