@@ -1,10 +1,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Task } from "graphile-worker";
-import { SYSTEM } from "@/auth/actor";
-import { getDataset } from "@/datasets/registry";
 import { pool } from "@/db/pool";
 import { db } from "@/db/prisma";
-import { promoteBatch } from "@/promotion/promote";
+import { autoPromoteBatch } from "@/promotion/auto";
 import { PermanentJobError } from "@/queue/errors";
 import { pruneScheduleHistory } from "@/schedules/history";
 import { runPull } from "@/schedules/pull";
@@ -25,30 +23,29 @@ export const scheduleTick = (_ctx: WorkerContext): Task => {
 
 export const pullSource = sluiceTask("pull_source", async (p) => runPull(p.pullSourceId, p.jobId));
 
-/** A chain step after ingest: only when the dataset allows it and the batch passed its quality gate. */
+/**
+ * A chain step after ingest: the batch goes to production through auto-promotion's one rule (the
+ * dataset opts in, the quality gate passed). The `auto_promote` follow-up of the quality report may
+ * have promoted it already; that is this step's success too.
+ */
 export const promoteBatchTask = sluiceTask("promote_batch", async (p, helpers) => {
-  const load = () =>
-    db().batch.findUnique({ where: { id: p.batchId }, include: { dataset: true, qualityReport: true } });
-  let batch = await load();
+  const report = () =>
+    db().qualityReport.findUnique({ where: { batchId: p.batchId }, select: { batchId: true } });
   // The report is computed just after staging (a follow-up task): give it a few seconds.
-  for (let i = 0; i < 25 && batch && !batch.qualityReport && !helpers.abortSignal?.aborted; i++) {
-    await sleep(200);
-    batch = await load();
-  }
-  if (!batch) throw new PermanentJobError(`Batch ${p.batchId} no longer exists`);
-  const { definition } = await getDataset(batch.dataset.name);
-  if (!definition.promotion?.auto) {
-    throw new PermanentJobError(`Dataset "${batch.dataset.name}" does not allow automatic promotion`);
+  for (let i = 0; i < 25 && !(await report()) && !helpers.abortSignal?.aborted; i++) await sleep(200);
+  if (!(await db().batch.findUnique({ where: { id: p.batchId }, select: { id: true } }))) {
+    throw new PermanentJobError(`Batch ${p.batchId} no longer exists`);
   }
   // Still not there: retry with backoff.
-  if (!batch.qualityReport) throw new Error(`The quality report of batch ${p.batchId} is not ready yet`);
-  if (!batch.qualityReport.passed) {
-    throw new PermanentJobError(
-      `Batch ${p.batchId} scored ${batch.qualityReport.overall.toFixed(1)}, below the dataset's minimum of ${batch.qualityReport.minScore}; not promoted automatically`,
-    );
-  }
-  const result = await promoteBatch(p.batchId, SYSTEM, { auto: true });
-  return { ...result };
+  if (!(await report())) throw new Error(`The quality report of batch ${p.batchId} is not ready yet`);
+  const outcome = await autoPromoteBatch(p.batchId);
+  if (outcome.promoted) return { ...outcome.result };
+  const applied = await db().promotion.findFirst({
+    where: { batchId: p.batchId, status: "applied" },
+    select: { id: true },
+  });
+  if (applied) return { promotionId: applied.id };
+  throw new PermanentJobError(`Batch ${p.batchId} was not promoted: ${outcome.reason}`);
 });
 
 export const scheduleHistoryPrune = sluiceTask("schedule_history_prune", async (p) =>
