@@ -11,6 +11,7 @@ import {
   recordHeartbeat,
   registerWorkerProcess,
 } from "@/queue/worker-registry";
+import { housekeepingCron } from "./crontab";
 import { taskList } from "./task-list";
 
 export interface SluiceWorker {
@@ -28,6 +29,8 @@ export async function startWorker(opts: {
   pool: pg.Pool;
   concurrency: number;
   version: string;
+  /** Run the housekeeping crontab (default). Tests that count jobs exactly turn it off. */
+  cron?: boolean;
 }): Promise<SluiceWorker> {
   const id = randomUUID();
   const graphileWorkerIds = new Set<string>();
@@ -53,8 +56,8 @@ export async function startWorker(opts: {
     taskList: taskList({ workerProcessId: id }),
     noHandleSignals: true,
     pollInterval: 1000,
-    // Schedules come with the operator console; until then, no crontab file is read.
-    parsedCronItems: [],
+    // Housekeeping (metrics sampling, roll-ups, alert evaluation); no crontab file is read.
+    parsedCronItems: opts.cron === false ? [] : housekeepingCron(),
     // Graphile logs every completed job at info; the console shows jobs, so only problems are logged.
     logger: graphileLogger("warning"),
   });
