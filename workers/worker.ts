@@ -29,7 +29,7 @@ export async function startWorker(opts: {
   pool: pg.Pool;
   concurrency: number;
   version: string;
-  /** Run the housekeeping crontab (default). Tests that count jobs exactly turn it off. */
+  /** Run the housekeeping crontab (`npm run worker` does; tests call the tasks' functions themselves). */
   cron?: boolean;
 }): Promise<SluiceWorker> {
   const id = randomUUID();
@@ -57,7 +57,7 @@ export async function startWorker(opts: {
     noHandleSignals: true,
     pollInterval: 1000,
     // Housekeeping (metrics sampling, roll-ups, alert evaluation); no crontab file is read.
-    parsedCronItems: opts.cron === false ? [] : housekeepingCron(),
+    parsedCronItems: opts.cron ? housekeepingCron() : [],
     // Graphile logs every completed job at info; the console shows jobs, so only problems are logged.
     logger: graphileLogger("warning"),
   });

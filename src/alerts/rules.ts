@@ -59,7 +59,11 @@ export const ruleInputSchema = z
     const parsed = ruleParamsByKind[input.kind].safeParse(input.params);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
-        ctx.addIssue({ code: "custom", path: ["params", ...issue.path.map(String)], message: issue.message });
+        ctx.addIssue({
+          code: "custom",
+          path: ["params", ...issue.path.map(String)],
+          message: `params.${issue.path.join(".")}: ${issue.message}`,
+        });
       }
       return z.NEVER;
     }

@@ -34,7 +34,7 @@ async function snapshot() {
     ),
     db.query<{ task: string; buckets: string[]; sum: number; n: string }>(
       `SELECT type AS task,
-              ARRAY(SELECT count(*) FILTER (WHERE d <= b) FROM unnest($1::float8[]) AS b)::text[] AS buckets,
+              ARRAY[${DURATION_BUCKETS.map((_, i) => `count(*) FILTER (WHERE d <= ($1::float8[])[${i + 1}])`).join(", ")}]::text[] AS buckets,
               sum(d)::float8 AS sum, count(*)::bigint AS n
        FROM (SELECT type, EXTRACT(EPOCH FROM finished_at - started_at)::float8 AS d, status FROM app.jobs
              WHERE status IN ('succeeded', 'failed') AND started_at IS NOT NULL AND finished_at IS NOT NULL) j
