@@ -76,6 +76,8 @@ export interface AlertRuleView {
   name: string;
   kind: RuleKind;
   params: Record<string, unknown>;
+  /** The rule in words. */
+  condition: string;
   enabled: boolean;
   pendingSince: string | null;
   lastEvaluatedAt: string | null;
@@ -120,6 +122,7 @@ const toView = (r: RuleRow): AlertRuleView => ({
   name: r.name,
   kind: r.kind,
   params: r.params,
+  condition: describeRule(r.kind, r.params),
   enabled: r.enabled,
   pendingSince: r.pending_since?.toISOString() ?? null,
   lastEvaluatedAt: r.last_evaluated_at?.toISOString() ?? null,
