@@ -37,10 +37,21 @@ export const jobsRouter = createTRPCRouter({
   retry: operatorProcedure
     .input(z.object({ id: z.uuid() }))
     .mutation(({ ctx, input }) => retryJob(input.id, ctx.actor)),
-  /** A round trip through the queue, for checking that workers pick up work. */
+  /**
+   * A round trip through the queue, for checking that workers pick up work; `holdMs` keeps a
+   * worker busy that long (to see a running job, a backlog, an alert).
+   */
   ping: operatorProcedure
-    .input(z.object({ priority: prioritySchema.default("standard") }))
+    .input(
+      z.object({
+        priority: prioritySchema.default("standard"),
+        holdMs: z.number().int().min(0).max(60_000).optional(),
+      }),
+    )
     .mutation(({ ctx, input }) =>
-      enqueueJob({ task: "ping", payload: {}, priority: input.priority }, ctx.actor),
+      enqueueJob(
+        { task: "ping", payload: input.holdMs ? { holdMs: input.holdMs } : {}, priority: input.priority },
+        ctx.actor,
+      ),
     ),
 });
