@@ -5,6 +5,7 @@ import { recordAudit } from "@/audit/audit";
 import { type Actor, actorLabel } from "@/auth/actor";
 import { pool } from "@/db/pool";
 import { withTransaction } from "@/db/transaction";
+import { HOUSEKEEPING_PRIORITY } from "@/metrics/samples";
 import { AppError } from "@/server/errors";
 import { describeRule, type RuleKind } from "./rules";
 
@@ -177,8 +178,8 @@ export async function queueNotifications(c: Queryable, alertId: string, event: "
     );
     await c.query(
       `SELECT graphile_worker.add_job('webhook_deliver', json_build_object('deliveryId', $1::text),
-         max_attempts => $2::int, job_key => $3, priority => -10)`,
-      [id, WEBHOOK_MAX_ATTEMPTS, `webhook:${id}`],
+         max_attempts => $2::int, job_key => $3, priority => $4::int)`,
+      [id, WEBHOOK_MAX_ATTEMPTS, `webhook:${id}`, HOUSEKEEPING_PRIORITY],
     );
   }
 }

@@ -4,6 +4,7 @@ import { pool } from "@/db/pool";
 import * as metricsRoute from "../../app/api/metrics/route";
 import { makeApiKey, setUpTestDatabase } from "../../test/database";
 import { nextRoute } from "../../test/next-route";
+import { HOUSEKEEPING_CRON, housekeepingCron } from "../../workers/crontab";
 import { prometheusMetrics } from "./prometheus";
 import { rollUpMetrics, sampleMetrics } from "./samples";
 import { metricSeries } from "./series";
@@ -122,6 +123,18 @@ describe("sampling", () => {
     expect(series.points.map((p) => p.at)).toEqual([at(-60).toISOString(), at(0).toISOString()]);
     expect(series.points[0]).toMatchObject({ completed: 3, failed: 1, failureRate: 25 });
     expect(series.points[1]!.depth).toMatchObject({ high: 4, standard: 1, background: 1 });
+  });
+});
+
+describe("the housekeeping crontab", () => {
+  it("samples and evaluates every minute, rolls up every 5, ahead of every queue", () => {
+    expect(housekeepingCron().map((c) => c.task)).toEqual([
+      "metrics_sample",
+      "metrics_rollup",
+      "alerts_evaluate",
+    ]);
+    expect(HOUSEKEEPING_CRON.map((c) => c.match)).toEqual(["* * * * *", "*/5 * * * *", "* * * * *"]);
+    for (const c of HOUSEKEEPING_CRON) expect(c.options?.priority).toBeLessThan(-100);
   });
 });
 

@@ -6,7 +6,9 @@ import { countLiveWorkers } from "@/queue/worker-registry";
 type Queryable = Pick<pg.ClientBase, "query">;
 
 /** Housekeeping tasks left out of queue depth, so the sampler does not count itself. */
-export const HOUSEKEEPING_TASKS = ["metrics_sample", "metrics_rollup", "alerts_evaluate"];
+export const HOUSEKEEPING_TASKS = ["metrics_sample", "metrics_rollup", "alerts_evaluate", "webhook_deliver"];
+/** Graphile priority of housekeeping jobs: before every Sluice queue, emergency included. */
+export const HOUSEKEEPING_PRIORITY = -1000;
 
 /** Minute samples are kept this long (the day chart reads them); hour roll-ups much longer. */
 export const MINUTE_RETENTION_DAYS = 3;
