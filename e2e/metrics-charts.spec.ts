@@ -22,7 +22,7 @@ test("the metrics page charts sampled depth, throughput, failure rate and latenc
   for (const title of ["Queue depth by priority", "Throughput", "Failure rate", "Latency"]) {
     await expect(page.getByText(title, { exact: true })).toBeVisible();
   }
-  await expect(page.locator(".recharts-surface")).toHaveCount(4);
+  await expect(page.locator(".recharts-wrapper")).toHaveCount(4);
   await page.screenshot({ path: "/tmp/metrics-charts-hour.png", fullPage: true });
 
   await page.getByRole("tab", { name: "Last day" }).click();

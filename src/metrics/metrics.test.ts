@@ -120,9 +120,12 @@ describe("sampling", () => {
 
   it("serves chart series for the last hour with depth by priority and failure rate", async () => {
     const series = await metricSeries("hour", at(120));
-    expect(series.points.map((p) => p.at)).toEqual([at(-60).toISOString(), at(0).toISOString()]);
-    expect(series.points[0]).toMatchObject({ completed: 3, failed: 1, failureRate: 25 });
-    expect(series.points[1]!.depth).toMatchObject({ high: 4, standard: 1, background: 1 });
+    // One point a minute over the whole hour; minutes without a sample are gaps.
+    expect(series.points).toHaveLength(61);
+    const byAt = new Map(series.points.map((p) => [p.at, p]));
+    expect(byAt.get(at(-60).toISOString())).toMatchObject({ completed: 3, failed: 1, failureRate: 25 });
+    expect(byAt.get(at(0).toISOString())!.depth).toMatchObject({ high: 4, standard: 1, background: 1 });
+    expect(byAt.get(at(-120).toISOString())).toMatchObject({ completed: null, failureRate: null });
   });
 });
 

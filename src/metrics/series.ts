@@ -15,18 +15,33 @@ const RANGES: Record<MetricRange, { resolution: "minute" | "hour"; spanMs: numbe
 
 export interface MetricPoint {
   at: string;
-  depth: Record<Priority, number>;
-  completed: number;
-  failed: number;
+  /** Null where no sample was taken (no worker ran the sampler): a gap, not a zero. */
+  depth: Record<Priority, number | null>;
+  completed: number | null;
+  failed: number | null;
   /** failed / (completed + failed), in percent; null when nothing finished. */
   failureRate: number | null;
   waitP50Ms: number | null;
   waitP95Ms: number | null;
   runP50Ms: number | null;
   runP95Ms: number | null;
-  rowsLoaded: number;
-  workersAlive: number;
+  rowsLoaded: number | null;
+  workersAlive: number | null;
 }
+
+const emptyPoint = (key: number): MetricPoint => ({
+  at: new Date(key).toISOString(),
+  depth: Object.fromEntries(PRIORITIES.map((p) => [p, null])) as Record<Priority, null>,
+  completed: null,
+  failed: null,
+  failureRate: null,
+  waitP50Ms: null,
+  waitP95Ms: null,
+  runP50Ms: null,
+  runP95Ms: null,
+  rowsLoaded: null,
+  workersAlive: null,
+});
 
 interface Row {
   at: Date;
@@ -67,7 +82,7 @@ export async function metricSeries(
     if (!bins.has(key)) bins.set(key, []);
     bins.get(key)!.push(row);
   }
-  const points = [...bins.entries()].map(([key, members]): MetricPoint => {
+  const toPoint = (key: number, members: Row[]): MetricPoint => {
     const sum = (f: (m: Row) => number) => members.reduce((s, m) => s + f(m), 0);
     const completed = sum((m) => m.completed);
     const failed = sum((m) => m.failed);
@@ -96,6 +111,12 @@ export async function metricSeries(
       rowsLoaded: sum((m) => Number(m.rows_loaded)),
       workersAlive: Math.round(sum((m) => m.workers_alive) / members.length),
     };
-  });
+  };
+  // Every bin of the range, so the time axis is whole; bins without a sample are gaps (nulls).
+  const points: MetricPoint[] = [];
+  for (let key = since.getTime(); key <= now.getTime(); key += r.binMs) {
+    const members = bins.get(key);
+    points.push(members ? toPoint(key, members) : emptyPoint(key));
+  }
   return { range, binSeconds: r.binMs / 1000, points };
 }

@@ -110,7 +110,10 @@ export function MetricCharts() {
                 <CartesianGrid stroke="#e2e8f0" vertical={false} />
                 <XAxis dataKey="at" tickFormatter={tick} tick={axis} minTickGap={24} />
                 <YAxis tick={axis} allowDecimals={false} />
-                <Tooltip labelFormatter={fullTime} formatter={(v) => formatCount(Number(v))} />
+                <Tooltip
+                  labelFormatter={fullTime}
+                  formatter={(v) => (v === null || v === undefined ? "—" : formatCount(Number(v)))}
+                />
                 <Legend wrapperStyle={{ fontSize: 12 }} />
                 {(["background", "standard", "high", "emergency"] as const).map((p) => (
                   <Area
@@ -134,7 +137,10 @@ export function MetricCharts() {
                 <CartesianGrid stroke="#e2e8f0" vertical={false} />
                 <XAxis dataKey="at" tickFormatter={tick} tick={axis} minTickGap={24} />
                 <YAxis tick={axis} allowDecimals={false} />
-                <Tooltip labelFormatter={fullTime} formatter={(v) => formatCount(Number(v))} />
+                <Tooltip
+                  labelFormatter={fullTime}
+                  formatter={(v) => (v === null || v === undefined ? "—" : formatCount(Number(v)))}
+                />
                 <Legend wrapperStyle={{ fontSize: 12 }} />
                 <Bar
                   dataKey="completed"
