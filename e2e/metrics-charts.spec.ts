@@ -2,7 +2,7 @@ import { expect, test } from "@playwright/test";
 import { E2E } from "./settings";
 
 test.use({ storageState: E2E.adminState });
-test.setTimeout(180_000);
+test.setTimeout(300_000);
 
 test("the metrics page charts sampled depth, throughput, failure rate and latency", async ({ page }) => {
   // Some finished work for the throughput and latency charts.
@@ -23,6 +23,18 @@ test("the metrics page charts sampled depth, throughput, failure rate and latenc
     await expect(page.getByText(title, { exact: true })).toBeVisible();
   }
   await expect(page.locator(".recharts-wrapper")).toHaveCount(4);
+  // More work now, so the next minute's sample has throughput and latency to show; the page
+  // takes the new sample without a reload.
+  for (let i = 0; i < 12; i++) {
+    await page.request.post("/api/trpc/jobs.ping", {
+      data: { json: { priority: "standard", holdMs: 300 * i } },
+    });
+  }
+  await expect
+    .poll(async () => Number(await page.getByTestId("metric-charts").getAttribute("data-samples")), {
+      timeout: 100_000,
+    })
+    .toBeGreaterThanOrEqual(2);
   await page.screenshot({ path: "/tmp/metrics-charts-hour.png", fullPage: true });
 
   await page.getByRole("tab", { name: "Last day" }).click();

@@ -43,8 +43,9 @@ test("an operator sees an alert fire, acknowledges it, and the webhook receives 
   await expect(page.getByRole("heading", { name: "Alerts", level: 1 })).toBeVisible();
 
   // The admin adds a webhook and a rule: any waiting job, at once.
+  const hookName = `receiver ${Date.now().toString(36)}`;
   const hookForm = page.getByRole("form", { name: "New webhook" });
-  await hookForm.getByLabel("Webhook name").fill(`receiver ${Date.now().toString(36)}`);
+  await hookForm.getByLabel("Webhook name").fill(hookName);
   await hookForm.getByLabel("URL").fill(receiverUrl);
   await hookForm.getByRole("button", { name: "Add webhook" }).click();
   await expect(page.getByRole("table", { name: "Webhooks" }).getByText(receiverUrl)).toBeVisible();
@@ -93,7 +94,9 @@ test("an operator sees an alert fire, acknowledges it, and the webhook receives 
   );
   await page.screenshot({ path: "/tmp/metrics-alert-acknowledged.png", fullPage: true });
 
-  // Leave the shared test server quiet: switch the rule off.
+  // Leave the shared test server quiet: switch the rule off, remove the webhook.
   await rules.getByRole("button", { name: `Disable ${ruleName}` }).click();
   await expect(rules.getByRole("row").filter({ hasText: ruleName })).toContainText("off");
+  await page.getByRole("button", { name: `Delete webhook ${hookName}` }).click();
+  await expect(page.getByRole("table", { name: "Webhooks" }).getByText(hookName)).toHaveCount(0);
 });

@@ -82,6 +82,9 @@ export function MetricCharts() {
   const current = series?.range === range ? series : undefined;
   const points = current?.points ?? [];
   const tick = tickTime(range);
+  const sampled = points.filter((p) => p.completed !== null).length;
+  // With few samples (a fresh install) isolated points would draw nothing: show them as dots.
+  const dot = sampled < 10 ? { r: 2.5 } : false;
   const binLabel = current
     ? current.binSeconds >= 3600
       ? "per hour"
@@ -103,7 +106,7 @@ export function MetricCharts() {
           Workers record a sample every minute; the first points appear a minute after a worker starts.
         </EmptyState>
       ) : (
-        <div className="grid gap-4 lg:grid-cols-2" data-testid="metric-charts">
+        <div className="grid gap-4 lg:grid-cols-2" data-testid="metric-charts" data-samples={sampled}>
           <ChartCard title="Queue depth by priority" description={`Jobs not finished, average ${binLabel}`}>
             <ResponsiveContainer width="100%" height="100%">
               <AreaChart data={points} margin={{ top: 4, right: 8, bottom: 0, left: -12 }}>
@@ -125,6 +128,7 @@ export function MetricCharts() {
                     stroke={PRIORITY_COLORS[p]}
                     fill={PRIORITY_COLORS[p]}
                     fillOpacity={0.35}
+                    dot={dot}
                     isAnimationActive={false}
                   />
                 ))}
@@ -158,7 +162,11 @@ export function MetricCharts() {
               <LineChart data={points} margin={{ top: 4, right: 8, bottom: 0, left: -12 }}>
                 <CartesianGrid stroke="#e2e8f0" vertical={false} />
                 <XAxis dataKey="at" tickFormatter={tick} tick={axis} minTickGap={24} />
-                <YAxis tick={axis} unit=" %" domain={[0, (max: number) => Math.max(5, Math.ceil(max))]} />
+                <YAxis
+                  tick={axis}
+                  unit=" %"
+                  domain={[0, (max: number) => (Number.isFinite(max) ? Math.max(5, Math.ceil(max)) : 5)]}
+                />
                 <Tooltip
                   labelFormatter={fullTime}
                   formatter={(v) => (v === null || v === undefined ? "—" : `${Number(v).toFixed(1)} %`)}
@@ -168,7 +176,7 @@ export function MetricCharts() {
                   dataKey="failureRate"
                   name="failure rate"
                   stroke="#dc2626"
-                  dot={false}
+                  dot={dot}
                   connectNulls
                   isAnimationActive={false}
                 />
@@ -183,7 +191,7 @@ export function MetricCharts() {
               <LineChart data={points} margin={{ top: 4, right: 8, bottom: 0, left: 0 }}>
                 <CartesianGrid stroke="#e2e8f0" vertical={false} />
                 <XAxis dataKey="at" tickFormatter={tick} tick={axis} minTickGap={24} />
-                <YAxis tick={axis} tickFormatter={(v) => ms(Number(v))} width={56} />
+                <YAxis tick={axis} tickFormatter={(v) => ms(Number(v))} width={56} domain={[0, "auto"]} />
                 <Tooltip labelFormatter={fullTime} formatter={(v) => ms(v as number | null)} />
                 <Legend wrapperStyle={{ fontSize: 12 }} />
                 <Line
@@ -191,7 +199,7 @@ export function MetricCharts() {
                   dataKey="runP50Ms"
                   name="run p50"
                   stroke="#0f766e"
-                  dot={false}
+                  dot={dot}
                   connectNulls
                   isAnimationActive={false}
                 />
@@ -201,7 +209,7 @@ export function MetricCharts() {
                   name="run p95"
                   stroke="#0f766e"
                   strokeDasharray="4 3"
-                  dot={false}
+                  dot={dot}
                   connectNulls
                   isAnimationActive={false}
                 />
@@ -210,7 +218,7 @@ export function MetricCharts() {
                   dataKey="waitP50Ms"
                   name="wait p50"
                   stroke="#6366f1"
-                  dot={false}
+                  dot={dot}
                   connectNulls
                   isAnimationActive={false}
                 />
@@ -220,7 +228,7 @@ export function MetricCharts() {
                   name="wait p95"
                   stroke="#6366f1"
                   strokeDasharray="4 3"
-                  dot={false}
+                  dot={dot}
                   connectNulls
                   isAnimationActive={false}
                 />
