@@ -46,6 +46,13 @@ const tickTime = (range: Range) => (iso: string) => {
 
 const fullTime = (iso: unknown) => new Date(String(iso)).toLocaleString();
 const ms = (v: number | null | undefined) =>
+  v === null || v === undefined
+    ? "—"
+    : v < 1000
+      ? `${Math.round(v)} ms`
+      : v < 10_000
+        ? `${(v / 1000).toFixed(1)} s`
+        : formatDuration(v / 1000);
   v === null || v === undefined ? "—" : v < 1000 ? `${Math.round(v)} ms` : formatDuration(v / 1000);
 
 function ChartCard({
