@@ -22,6 +22,8 @@ const schema = z.object({
   WORKER_PROCESSES: z.coerce.number().int().min(1).max(32).default(1),
   /** Seconds without a heartbeat after which a worker process counts as dead. */
   WORKER_DEAD_AFTER_SECONDS: z.coerce.number().int().min(5).default(30),
+  /** A Bearer token Prometheus may scrape /api/metrics with, instead of an operator API key. */
+  METRICS_SCRAPE_TOKEN: z.string().min(16, "METRICS_SCRAPE_TOKEN must be at least 16 characters").optional(),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -16,6 +16,7 @@ const worker = await startWorker({
   pool: pool(),
   concurrency: WORKER_CONCURRENCY,
   version: packageJson.version,
+  cron: true,
 });
 console.log(`[worker] ${worker.id} started (pid ${process.pid}, concurrency ${WORKER_CONCURRENCY})`);
 

@@ -1,8 +1,10 @@
 import type { TaskList } from "graphile-worker";
-import type { TaskName } from "@/queue/tasks";
+import type { SystemTaskName, TaskName } from "@/queue/tasks";
 import type { WorkerContext } from "./sluice-task";
+import { alertsEvaluate, webhookDeliver } from "./tasks/alerts";
 import { autoPromote } from "./tasks/auto-promote";
 import { ingest, ingestChunk, ingestFinalize } from "./tasks/ingest";
+import { metricsRollup, metricsSample } from "./tasks/metrics";
 import { ping } from "./tasks/ping";
 import { qualityReport } from "./tasks/quality-report";
 import { promoteBatchTask, pullSource, scheduleHistoryPrune, scheduleTick } from "./tasks/schedules";
@@ -20,13 +22,18 @@ const tasks: Record<TaskName, (ctx: WorkerContext) => TaskList[string]> = {
   schedule_history_prune: scheduleHistoryPrune,
 };
 
-/** Tasks that are not Sluice jobs: the crontab's tick that fires schedules. */
-const systemTasks: Record<string, (ctx: WorkerContext) => TaskList[string]> = {
-  schedule_tick: scheduleTick,
+/** Not Sluice jobs: run by the crontab (see workers/crontab.ts): housekeeping and the schedule tick. */
+const systemTasks: Record<SystemTaskName, TaskList[string]> = {
+  metrics_sample: metricsSample,
+  metrics_rollup: metricsRollup,
+  alerts_evaluate: alertsEvaluate,
+  webhook_deliver: webhookDeliver,
 };
 
 export function taskList(ctx: WorkerContext): TaskList {
-  return Object.fromEntries(
-    Object.entries({ ...tasks, ...systemTasks }).map(([name, make]) => [name, make(ctx)]),
-  );
+  return {
+    ...Object.fromEntries(Object.entries(tasks).map(([name, make]) => [name, make(ctx)])),
+    ...systemTasks,
+    schedule_tick: scheduleTick(ctx),
+  };
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
-import { parseCronItems, type Runner, run, type WorkerEvents } from "graphile-worker";
+import { type Runner, run, type WorkerEvents } from "graphile-worker";
 import type pg from "pg";
 import { restageAfterCrash } from "@/ingest/restage";
 import { graphileLogger } from "@/queue/graphile-logger";
@@ -14,6 +14,7 @@ import {
   registerWorkerProcess,
 } from "@/queue/worker-registry";
 import { seedDefaultSchedules } from "@/schedules/defaults";
+import { scheduleCron } from "./crontab";
 import { taskList } from "./task-list";
 
 export interface SluiceWorker {
@@ -31,6 +32,8 @@ export async function startWorker(opts: {
   pool: pg.Pool;
   concurrency: number;
   version: string;
+  /** Run the housekeeping crontab (`npm run worker` does; tests call the tasks' functions themselves). */
+  cron?: boolean;
 }): Promise<SluiceWorker> {
   const id = randomUUID();
   const graphileWorkerIds = new Set<string>();
@@ -60,16 +63,9 @@ export async function startWorker(opts: {
     pollInterval: 1000,
     // Paused queues, datasets and the maintenance switch: jobs carrying these flags do not start.
     forbiddenFlags: pausedFlagsReader(opts.pool),
-    // One crontab item fires every schedule (app.schedules): Graphile's known_crontabs makes each
-    // minute's tick run once across all workers; no backfill, since the tick catches up by itself.
-    parsedCronItems: parseCronItems([
-      {
-        task: "schedule_tick",
-        match: "* * * * *",
-        identifier: "schedule_tick",
-        options: { backfillPeriod: 0 },
-      },
-    ]),
+    // The schedule tick always; housekeeping (metrics sampling, roll-ups, alert evaluation) when
+    // asked. No crontab file is read.
+    parsedCronItems: scheduleCron({ housekeeping: opts.cron ?? false }),
     // Graphile logs every completed job at info; the console shows jobs, so only problems are logged.
     logger: graphileLogger("warning"),
   });

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { hasRole } from "@/auth/roles";
 import { LiveHealth } from "@/components/live-health";
+import { HealthCards } from "@/components/metrics/health-cards";
 import { LiveQueue } from "@/components/queue/live-queue";
 import { pageActor } from "@/server/page-actor";
 
@@ -15,6 +16,7 @@ export default async function OverviewPage() {
         <p className="text-sm text-slate-500">The pipeline at a glance.</p>
       </header>
       <LiveHealth />
+      <HealthCards showAlerts={hasRole(actor.role, "operator")} />
       {hasRole(actor.role, "operator") && <LiveQueue />}
     </div>
   );

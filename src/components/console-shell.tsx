@@ -4,6 +4,7 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { signOut } from "next-auth/react";
 import { hasRole, type Role } from "@/auth/roles";
+import { AlertBadge } from "./alerts/alert-badge";
 import { Logo } from "./logo";
 import { MaintenanceBanner } from "./maintenance-banner";
 import { NAV } from "./nav";
@@ -42,13 +43,14 @@ export function ConsoleShell({ user, children }: { user: ShellUser; children: Re
                   <Link
                     href={item.href}
                     aria-current={active(item.href) ? "page" : undefined}
-                    className={`block rounded-md px-3 py-1.5 text-sm ${
+                    className={`flex items-center justify-between rounded-md px-3 py-1.5 text-sm ${
                       active(item.href)
                         ? "bg-teal-50 font-medium text-teal-800"
                         : "text-slate-700 hover:bg-slate-100 hover:text-slate-900"
                     }`}
                   >
                     {item.label}
+                    {item.href === "/alerts" && <AlertBadge />}
                   </Link>
                 )}
               </li>

@@ -14,7 +14,7 @@ import { PRIORITIES, type Priority, priorityFromGraphile } from "./priorities";
 export const QUEUE_STATES = ["waiting", "scheduled", "running", "retrying", "failed"] as const;
 export type QueueState = (typeof QUEUE_STATES)[number];
 
-const STATE_SQL = `CASE
+export const STATE_SQL = `CASE
   WHEN attempts >= max_attempts THEN 'failed'
   WHEN locked_at IS NOT NULL THEN 'running'
   WHEN run_at > now() THEN CASE WHEN attempts > 0 THEN 'retrying' ELSE 'scheduled' END

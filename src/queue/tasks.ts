@@ -32,6 +32,24 @@ export const taskPayloads = {
 } as const;
 
 export type TaskName = keyof typeof taskPayloads;
+
+/**
+ * Housekeeping tasks: not Sluice jobs (no app.jobs row, not in job lists), run by the crontab or
+ * queued by other housekeeping. Graphile's crontab adds `_cron` to the payload; it is allowed through.
+ */
+export const systemTaskPayloads = {
+  /** Records the minute that just ended into app.metric_samples. */
+  metrics_sample: z.looseObject({}),
+  /** Rolls minute samples up into hours and applies retention. */
+  metrics_rollup: z.looseObject({}),
+  /** Evaluates alert rules: fires and resolves alerts, queues their notifications. */
+  alerts_evaluate: z.looseObject({}),
+  /** POSTs one alert notification to one webhook; retried with backoff. */
+  webhook_deliver: z.object({ deliveryId: z.uuid() }),
+} as const;
+
+export type SystemTaskName = keyof typeof systemTaskPayloads;
+export type SystemTaskPayload<T extends SystemTaskName> = z.infer<(typeof systemTaskPayloads)[T]>;
 export type TaskPayload<T extends TaskName> = z.infer<(typeof taskPayloads)[T]>;
 
 /** Whether a task of this name exists in this build (schedules refuse, and defaults skip, others). */

@@ -25,6 +25,11 @@ export const liveEventSchema = z.discriminatedUnion("type", [
     status: z.string(),
     progress: z.number().optional(),
   }),
+  z.object({
+    type: z.literal("alert"),
+    alertId: z.string(),
+    state: z.enum(["firing", "resolved", "acknowledged"]),
+  }),
 ]);
 export type LiveEvent = z.infer<typeof liveEventSchema>;
 

@@ -1,8 +1,10 @@
+import { alertsRouter } from "./routers/alerts";
 import { apiKeysRouter } from "./routers/api-keys";
 import { auditRouter } from "./routers/audit";
 import { batchesRouter } from "./routers/batches";
 import { datasetsRouter } from "./routers/datasets";
 import { jobsRouter } from "./routers/jobs";
+import { metricsRouter } from "./routers/metrics";
 import { promotionsRouter } from "./routers/promotions";
 import { queueRouter } from "./routers/queue";
 import { schedulesRouter } from "./routers/schedules";
@@ -23,6 +25,8 @@ export const appRouter = createTRPCRouter({
   queue: queueRouter,
   schedules: schedulesRouter,
   audit: auditRouter,
+  metrics: metricsRouter,
+  alerts: alertsRouter,
 });
 
 export type AppRouter = typeof appRouter;

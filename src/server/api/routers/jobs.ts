@@ -74,7 +74,10 @@ export const jobsRouter = createTRPCRouter({
   setPriority: operatorProcedure
     .input(changePriorityInput)
     .mutation(({ ctx, input }) => changeJobPriority(input, ctx.actor)),
-  /** A round trip through the queue, for checking that workers pick up work. */
+  /**
+   * A round trip through the queue, for checking that workers pick up work; `holdMs` keeps a
+   * worker busy that long (to see a running job, a backlog, an alert).
+   */
   ping: operatorProcedure
     .input(
       z.object({

@@ -1,0 +1,66 @@
+import { pool } from "@/db/pool";
+import { countLiveWorkers } from "@/queue/worker-registry";
+import { backlog, currentDepth } from "./samples";
+
+export interface HealthSummary {
+  /** Sluice jobs finished (succeeded or failed for good) in the last 60 minutes. */
+  jobsLastHour: number;
+  /** Succeeded / finished over the last 24 h, in percent; null when nothing finished. */
+  successRate24h: number | null;
+  /** Mean time from queued to succeeded over the last 24 h. */
+  avgCompletionMs24h: number | null;
+  /** Rows staged since midnight UTC. */
+  rowsLoadedToday: number;
+  /** Jobs not finished: waiting, scheduled, running, retrying. */
+  currentDepth: number;
+  workersAlive: number;
+  /** The newest successful backup; `available: false` when backups are not set up on this install. */
+  lastBackup: { available: boolean; at: string | null };
+  openAlerts: number;
+  checkedAt: string;
+}
+
+/** Reads the newest successful backup, tolerating an install without the backups table. */
+export async function lastBackupAt(): Promise<{ available: boolean; at: Date | null }> {
+  const db = pool();
+  const { rows } = await db.query<{ t: string | null }>("SELECT to_regclass('app.backups')::text AS t");
+  if (!rows[0]?.t) return { available: false, at: null };
+  const last = await db.query<{ at: Date | null }>(
+    "SELECT max(finished_at) AS at FROM app.backups WHERE status = 'succeeded'",
+  );
+  return { available: true, at: last.rows[0]?.at ?? null };
+}
+
+/** The Overview's health-at-a-glance cards, each read straight from its source (indexed reads). */
+export async function healthSummary(): Promise<HealthSummary> {
+  const db = pool();
+  const [jobs, rows, { depth }, workers, backup, alerts] = await Promise.all([
+    db.query<{ last_hour: number; ok: number; bad: number; avg_ms: number | null }>(
+      `SELECT count(*) FILTER (WHERE finished_at >= now() - interval '1 hour')::int AS last_hour,
+              count(*) FILTER (WHERE status = 'succeeded')::int AS ok,
+              count(*) FILTER (WHERE status = 'failed')::int AS bad,
+              (avg(EXTRACT(EPOCH FROM finished_at - created_at)) FILTER (WHERE status = 'succeeded') * 1000)::float8 AS avg_ms
+       FROM app.jobs WHERE finished_at >= now() - interval '24 hours' AND status IN ('succeeded', 'failed')`,
+    ),
+    db.query<{ n: string }>(
+      `SELECT COALESCE(sum(valid), 0)::bigint AS n FROM app.batches
+       WHERE staged_at >= date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'`,
+    ),
+    currentDepth(db),
+    countLiveWorkers(db),
+    lastBackupAt(),
+    db.query<{ n: number }>("SELECT count(*)::int AS n FROM app.alerts WHERE resolved_at IS NULL"),
+  ]);
+  const j = jobs.rows[0]!;
+  return {
+    jobsLastHour: j.last_hour,
+    successRate24h: j.ok + j.bad === 0 ? null : (j.ok / (j.ok + j.bad)) * 100,
+    avgCompletionMs24h: j.avg_ms,
+    rowsLoadedToday: Number(rows.rows[0]!.n),
+    currentDepth: Object.values(depth).reduce((s, states) => s + backlog(states), 0),
+    workersAlive: workers,
+    lastBackup: { available: backup.available, at: backup.at?.toISOString() ?? null },
+    openAlerts: alerts.rows[0]!.n,
+    checkedAt: new Date().toISOString(),
+  };
+}
