@@ -1,6 +1,7 @@
 import type { TaskList } from "graphile-worker";
 import type { TaskName } from "@/queue/tasks";
 import type { WorkerContext } from "./sluice-task";
+import { backup, backupRetention, backupVerify } from "./tasks/backup";
 import { ingest, ingestChunk, ingestFinalize } from "./tasks/ingest";
 import { ping } from "./tasks/ping";
 import { qualityReport } from "./tasks/quality-report";
@@ -12,6 +13,9 @@ const tasks: Record<TaskName, (ctx: WorkerContext) => TaskList[string]> = {
   ingest_chunk: ingestChunk,
   ingest_finalize: ingestFinalize,
   quality_report: qualityReport,
+  backup,
+  backup_verify: backupVerify,
+  backup_retention: backupRetention,
 };
 
 export function taskList(ctx: WorkerContext): TaskList {
