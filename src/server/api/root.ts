@@ -1,5 +1,6 @@
 import { apiKeysRouter } from "./routers/api-keys";
 import { auditRouter } from "./routers/audit";
+import { backupsRouter } from "./routers/backups";
 import { batchesRouter } from "./routers/batches";
 import { datasetsRouter } from "./routers/datasets";
 import { jobsRouter } from "./routers/jobs";
@@ -21,6 +22,7 @@ export const appRouter = createTRPCRouter({
   promotions: promotionsRouter,
   queue: queueRouter,
   audit: auditRouter,
+  backups: backupsRouter,
 });
 
 export type AppRouter = typeof appRouter;
