@@ -22,6 +22,17 @@ const schema = z.object({
   WORKER_PROCESSES: z.coerce.number().int().min(1).max(32).default(1),
   /** Seconds without a heartbeat after which a worker process counts as dead. */
   WORKER_DEAD_AFTER_SECONDS: z.coerce.number().int().min(5).default(30),
+  /** Where backup archives live (default `<SLUICE_DATA_DIR>/backups`); read per use, like UPLOAD_DIR. */
+  BACKUP_DIR: z.string().min(1).optional(),
+  /** Base64 of 32 bytes: backups are AES-256-GCM encrypted with it. Never stored by Sluice. */
+  BACKUP_ENCRYPTION_KEY: z
+    .string()
+    .refine(
+      (v) => v === "" || Buffer.from(v, "base64").length === 32,
+      "must be 32 bytes in base64 (openssl rand -base64 32)",
+    )
+    .optional(),
+  BACKUP_GZIP_LEVEL: z.coerce.number().int().min(1).max(9).optional(),
 });
 
 export type Env = z.infer<typeof schema>;

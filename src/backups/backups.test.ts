@@ -5,13 +5,14 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { SYSTEM } from "@/auth/actor";
 import { pool } from "@/db/pool";
+import { createCaller } from "@/server/api/root";
 import * as downloadRoute from "../../app/api/v1/backups/[id]/download/route";
 import * as restoreRoute from "../../app/api/v1/backups/[id]/restore/route";
 import * as oneRoute from "../../app/api/v1/backups/[id]/route";
 import * as verifyRoute from "../../app/api/v1/backups/[id]/verify/route";
 import * as backupsRoute from "../../app/api/v1/backups/route";
 import * as promoteRoute from "../../app/api/v1/batches/[id]/promote/route";
-import { makeApiKey, setUpTestDatabase } from "../../test/database";
+import { makeApiKey, makeUser, setUpTestDatabase } from "../../test/database";
 import {
   applySample,
   finishedJob,
@@ -160,7 +161,12 @@ describe("backup and restore", () => {
 
     const preview = await (await call(restoreRoute as unknown as Route, "GET", admin, backup.id)).json();
     expect(preview.refusal).toBeNull();
-    expect(preview.tables).toContainEqual({ table: "production.listings", rowsNow: 5, rowsInBackup: 3 });
+    expect(preview.tables).toContainEqual({
+      table: "production.listings",
+      rowsNow: 5,
+      rowsInBackup: 3,
+      mode: "replace",
+    });
     expect(preview.promotionsUndone).toHaveLength(1);
 
     const res = await call(restoreRoute as unknown as Route, "POST", admin, backup.id, {});
@@ -348,6 +354,15 @@ describe("backup and restore", () => {
     }
     const bad = await call(oneRoute as unknown as Route, "GET", admin, "../../etc/passwd");
     expect(bad.status).toBe(400);
+    // The console's door checks too.
+    for (const role of ["analyst", "operator"] as const) {
+      const caller = createCaller({ actor: (await makeUser({ role })).actor });
+      await expect(caller.backups.list()).rejects.toMatchObject({ code: "FORBIDDEN" });
+      await expect(caller.backups.restore({ id })).rejects.toMatchObject({ code: "FORBIDDEN" });
+      await expect(caller.backups.setRetention({ keepDaily: 1, keepWeekly: 1 })).rejects.toMatchObject({
+        code: "FORBIDDEN",
+      });
+    }
   });
 });
 

@@ -34,7 +34,8 @@ export interface RestorePreview {
   refusal: string | null;
   encrypted: boolean;
   dataset: string | null;
-  tables: { table: string; rowsNow: number | null; rowsInBackup: number }[];
+  /** `add-missing`: a log that only moves forward (jobs): rows the backup has and the database lacks are added. */
+  tables: { table: string; rowsNow: number | null; rowsInBackup: number; mode: "replace" | "add-missing" }[];
   /** Promotions applied after the backup's snapshot: the restore undoes them. */
   promotionsUndone: {
     id: string;
@@ -86,14 +87,20 @@ export async function previewRestore(id: string, input: RestoreInput = {}): Prom
     [["app", ...DATA_SCHEMAS]],
   );
   const exists = new Set(existing.map((r) => r.ref));
-  const tables = [];
+  const tables: RestorePreview["tables"] = [];
   for (const p of parts) {
     let rowsNow: number | null = null;
     if (exists.has(partKey(p))) {
       const { rows } = await pool().query<{ n: number }>(`SELECT count(*)::int AS n FROM ${tableRef(p)}`);
       rowsNow = rows[0]!.n;
     }
-    tables.push({ table: partKey(p), rowsNow, rowsInBackup: p.rows });
+    const mergeOnly = p.schema === "app" && APP_TABLES.some((t) => t.table === p.table && t.mergeOnly);
+    tables.push({
+      table: partKey(p),
+      rowsNow,
+      rowsInBackup: p.rows,
+      mode: mergeOnly ? "add-missing" : "replace",
+    });
   }
   const { rows: promotions } = await pool().query(
     `SELECT p.id, d.name AS dataset, p.batch_id AS "batchId", p.created_at AS "createdAt", p.created_by AS "createdBy",

@@ -172,8 +172,8 @@ export function BackupsOverview() {
           {notice.text}
         </Notice>
       )}
-      <div className="grid gap-5 lg:grid-cols-[1fr_20rem]">
-        <div className="space-y-5">
+      <div className="grid gap-5 xl:grid-cols-[minmax(0,1fr)_18rem]">
+        <div className="min-w-0 space-y-5">
           <Panel
             title="Back up now"
             description="One consistent snapshot of staging, production and history tables plus datasets, uploads, jobs, batches, quality reports and promotions."

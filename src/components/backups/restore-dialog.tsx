@@ -5,7 +5,7 @@ import { useEffect, useId, useRef, useState } from "react";
 import { formatCount } from "@/format";
 import { useTRPC } from "@/trpc/react";
 import { Button } from "../ui/button";
-import { DateTime } from "../ui/date-time";
+import { DateTime, formatDateTime } from "../ui/date-time";
 import { Field, Input, Select } from "../ui/field";
 import type { Backup } from "./backup-status";
 
@@ -38,7 +38,7 @@ export function RestoreDialog({
     trpc.backups.restore.mutationOptions({
       onSuccess: (r) =>
         onRestored(
-          `Restored ${r.dataset ? `dataset ${r.dataset}` : "the whole backup"} from ${new Date(backup.createdAt).toLocaleString()}: ${formatCount(r.rows)} rows in ${r.tables} tables.`,
+          `Restored ${r.dataset ? `dataset ${r.dataset}` : "the whole backup"} from ${formatDateTime(new Date(backup.createdAt))}: ${formatCount(r.rows)} rows in ${r.tables} tables.`,
         ),
     }),
   );
@@ -114,12 +114,17 @@ export function RestoreDialog({
                 <tbody>
                   {p.tables.map((t) => (
                     <tr key={t.table} className="border-t border-slate-100">
-                      <td className="px-3 py-1 font-mono text-xs">{t.table}</td>
+                      <td className="px-3 py-1 font-mono text-xs">
+                        {t.table}
+                        {t.mode === "add-missing" && (
+                          <span className="ml-2 font-sans text-slate-500">kept; missing rows added back</span>
+                        )}
+                      </td>
                       <td className="px-3 py-1 text-right tabular-nums">
                         {t.rowsNow === null ? "—" : formatCount(t.rowsNow)}
                       </td>
                       <td
-                        className={`px-3 py-1 text-right tabular-nums ${t.rowsNow !== t.rowsInBackup ? "font-semibold text-amber-800" : ""}`}
+                        className={`px-3 py-1 text-right tabular-nums ${t.rowsNow !== t.rowsInBackup && t.mode === "replace" ? "font-semibold text-amber-800" : ""}`}
                       >
                         {formatCount(t.rowsInBackup)}
                       </td>
