@@ -323,6 +323,25 @@ describe("backup and restore", () => {
     }
   });
 
+  it("does not let a backup whose worker died block the next one", async () => {
+    const { rows } = await pool().query<{ id: string }>(
+      "INSERT INTO app.jobs (id, type, status, error) VALUES (gen_random_uuid(), 'backup', 'failed', 'worker died') RETURNING id",
+    );
+    const stuck = await insertBackupRow(pool(), {
+      trigger: "manual",
+      reason: null,
+      actor: SYSTEM,
+      jobId: rows[0]!.id,
+    });
+    await pool().query("UPDATE app.backups SET status = 'running' WHERE id = $1", [stuck]);
+    const res = await call(backupsRoute as unknown as Route, "POST", admin, "", {});
+    expect(res.status).toBe(202);
+    await finishedJob(admin, (await res.json()).jobId, 60_000);
+    const old = await getOne(stuck);
+    expect(old.status).toBe("failed");
+    expect(old.error).toMatch(/^Interrupted/);
+  });
+
   it("runs a schedule-fired backup from a bare payload, then verifies it", async () => {
     await pool().query("SELECT graphile_worker.add_job('backup', '{}'::json)");
     const row = await vi.waitFor(

@@ -1,3 +1,4 @@
+import { rm } from "node:fs/promises";
 import type pg from "pg";
 import { z } from "zod";
 import { recordAudit } from "@/audit/audit";
@@ -6,6 +7,7 @@ import { pool } from "@/db/pool";
 import { enqueueJob } from "@/queue/jobs";
 import { AppError } from "@/server/errors";
 import { publishLive } from "@/server/live";
+import { backupStorage } from "./storage";
 
 /** The backup catalog (app.backups): what exists, how it went, whether it verified. */
 export const backupIdSchema = z.uuid("not a backup id");
@@ -124,6 +126,7 @@ export async function requestBackup(
   actor: Actor,
 ): Promise<{ backupId: string; jobId: string }> {
   const { reason } = createBackupInput.parse(input);
+  await failInterruptedBackups();
   const running = await activeBackup();
   if (running) {
     throw new AppError(
@@ -159,9 +162,50 @@ export async function requestBackup(
   return { backupId, jobId: job.id };
 }
 
-export async function updateProgress(id: string, progress: BackupProgress): Promise<void> {
+/** Progress on the backup and on its job (so the job page's bar moves too), both live. */
+export async function updateProgress(
+  id: string,
+  jobId: string | null,
+  progress: BackupProgress,
+): Promise<void> {
   await pool().query("UPDATE app.backups SET progress = $2 WHERE id = $1", [id, JSON.stringify(progress)]);
   await publishLive({ type: "backup", backupId: id, status: "running", ...progress }, pool());
+  if (jobId && progress.tablesTotal) {
+    const fraction = Math.min(0.99, (progress.tablesDone ?? 0) / progress.tablesTotal);
+    await pool().query(
+      "UPDATE app.jobs SET progress = $2, counts = $3 WHERE id = $1 AND status = 'running'",
+      [
+        jobId,
+        fraction,
+        JSON.stringify({
+          tablesDone: progress.tablesDone,
+          tablesTotal: progress.tablesTotal,
+          bytes: progress.bytes,
+        }),
+      ],
+    );
+    await publishLive({ type: "job", jobId, status: "running", progress: fraction }, pool());
+  }
+}
+
+/**
+ * A backup whose job ended without it (its worker died and the job was failed, or it was
+ * cancelled while queued) would block every later one: it is marked failed, its leftovers removed.
+ */
+export async function failInterruptedBackups(): Promise<string[]> {
+  const { rows } = await pool().query<{ id: string }>(
+    `UPDATE app.backups b SET status = 'failed', finished_at = now(),
+       error = 'Interrupted: its job ended (worker stopped or job cancelled) before the backup finished'
+     WHERE b.status IN ('queued', 'running')
+       AND EXISTS (SELECT 1 FROM app.jobs j WHERE j.id = b.job_id AND j.status IN ('failed', 'cancelled', 'succeeded'))
+     RETURNING id`,
+  );
+  const storage = backupStorage();
+  for (const { id } of rows) {
+    await storage.remove(id).catch(() => undefined);
+    await rm(storage.workDir(id), { recursive: true, force: true }).catch(() => undefined);
+  }
+  return rows.map((r) => r.id);
 }
 
 // ---- retention settings ----
