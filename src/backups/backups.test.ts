@@ -197,6 +197,24 @@ describe("backup and restore", () => {
     expect(missing.status).toBe(404);
   });
 
+  it("is all-or-nothing: a restore that fails midway leaves every table as it was", async () => {
+    const backup = await backupNow();
+    await stageAndPromote([row(9)]);
+    // Something outside Sluice's backup holds on to the current dataset row: deleting it must fail.
+    await pool().query(
+      "CREATE TABLE public.blocker (dataset_id uuid REFERENCES app.datasets(id)); INSERT INTO public.blocker SELECT id FROM app.datasets",
+    );
+    try {
+      const before = await checksums();
+      const res = await call(restoreRoute as unknown as Route, "POST", admin, backup.id, {});
+      expect(res.status).toBe(409);
+      expect((await res.json()).error.message).toMatch(/rolled back; nothing changed: .*blocker/);
+      expect(await checksums()).toEqual(before);
+    } finally {
+      await pool().query("DROP TABLE public.blocker");
+    }
+  });
+
   it("verify passes on a good archive, catches a flipped byte, and restore then refuses without touching data", async () => {
     const backup = await backupNow();
     const ok = await verify(backup.id);
@@ -249,6 +267,12 @@ describe("backup and restore", () => {
     expect((await verify(backup.id)).verifyOk).toBe(true);
     res = await call(restoreRoute as unknown as Route, "POST", admin, backup.id, {});
     expect(res.status).toBe(200);
+
+    // A malformed key fails the backup with the reason, before anything is written.
+    vi.stubEnv("BACKUP_ENCRYPTION_KEY", "dG9vIHNob3J0");
+    const id = await insertBackupRow(pool(), { trigger: "manual", reason: null, actor: SYSTEM, jobId: null });
+    await expect(runBackup(id)).rejects.toThrow(/must be 32 bytes in base64/);
+    expect((await getOne(id)).status).toBe("failed");
     vi.stubEnv("BACKUP_ENCRYPTION_KEY", "");
   });
 

@@ -139,15 +139,16 @@ export async function runBackup(id: string): Promise<BackupManifest> {
   const backup = await getBackup(id);
   const storage = backupStorage();
   const workDir = storage.workDir(id);
-  const key = backupKey(false);
   await pool().query(
-    "UPDATE app.backups SET status = 'running', started_at = now(), error = NULL, encrypted = $2 WHERE id = $1",
-    [id, key !== null],
+    "UPDATE app.backups SET status = 'running', started_at = now(), error = NULL WHERE id = $1",
+    [id],
   );
   await publishLive({ type: "backup", backupId: id, status: "running" }, pool());
   let client: pg.PoolClient | undefined;
   let inTransaction = false;
   try {
+    const key = backupKey(false);
+    await pool().query("UPDATE app.backups SET encrypted = $2 WHERE id = $1", [id, key !== null]);
     client = await pool().connect();
     await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
     inTransaction = true;

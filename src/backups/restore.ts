@@ -151,6 +151,7 @@ export async function restoreBackup(id: string, input: RestoreInput, actor: Acto
   const backupDatasets = manifest.datasets.filter((d) => !dataset || d.name === dataset);
 
   const rows = await withTransaction(pool(), async (client) => {
+    // Locks are awaited, not failed on: pipeline work in flight finishes first.
     const { rows: nowDatasets } = await client.query<{ id: string; name: string }>(
       "SELECT id, name FROM app.datasets",
     );
@@ -211,6 +212,10 @@ export async function restoreBackup(id: string, input: RestoreInput, actor: Acto
       client,
     );
     return total;
+  }).catch((err: unknown) => {
+    if (err instanceof AppError) throw err;
+    const message = err instanceof Error ? err.message : String(err);
+    throw new AppError("CONFLICT", `The restore failed and was rolled back; nothing changed: ${message}`);
   });
   return {
     backupId: id,

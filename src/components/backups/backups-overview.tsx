@@ -172,72 +172,70 @@ export function BackupsOverview() {
           {notice.text}
         </Notice>
       )}
-      <div className="grid gap-5 xl:grid-cols-[minmax(0,1fr)_18rem]">
-        <div className="min-w-0 space-y-5">
-          <Panel
-            title="Back up now"
-            description="One consistent snapshot of staging, production and history tables plus datasets, uploads, jobs, batches, quality reports and promotions."
+      <div className="grid items-start gap-5 lg:grid-cols-[minmax(0,1fr)_20rem]">
+        <Panel
+          title="Back up now"
+          description="One consistent snapshot of staging, production and history tables plus datasets, uploads, jobs, batches, quality reports and promotions."
+        >
+          <form
+            className="flex items-end gap-2"
+            onSubmit={(e) => {
+              e.preventDefault();
+              create.mutate({ reason: reason || undefined });
+            }}
           >
-            <form
-              className="flex items-end gap-2"
-              onSubmit={(e) => {
-                e.preventDefault();
-                create.mutate({ reason: reason || undefined });
-              }}
-            >
-              <Field label="Reason" optional className="flex-1">
-                {(p) => (
-                  <Input
-                    {...p}
-                    value={reason}
-                    maxLength={500}
-                    placeholder="e.g. before reloading listings"
-                    onChange={(e) => setReason(e.target.value)}
-                  />
-                )}
-              </Field>
-              <Button type="submit" variant="primary" disabled={create.isPending || Boolean(running)}>
-                {create.isPending ? "Starting…" : "Back up now"}
-              </Button>
-            </form>
-            {running && (
-              <div className="mt-4 rounded-md border border-teal-200 bg-teal-50/50 p-3" aria-live="polite">
-                <div className="flex items-center justify-between text-sm">
-                  <span className="font-medium text-teal-900">
-                    Backup {running.status === "queued" ? "queued" : "running"}
-                  </span>
-                  <span className="text-xs tabular-nums text-slate-600" data-testid="backup-progress">
-                    {progress?.tablesTotal
-                      ? `${progress.tablesDone ?? 0} of ${progress.tablesTotal} tables · ${formatBytes(progress.bytes ?? 0)} · ${formatBytes(progress.bytesPerSecond ?? 0)}/s`
-                      : "starting…"}
-                  </span>
-                </div>
-                <ProgressBar
-                  className="mt-2"
-                  value={progress?.tablesTotal ? (progress.tablesDone ?? 0) : undefined}
-                  max={progress?.tablesTotal || 1}
-                  aria-label="Backup progress"
+            <Field label="Reason" optional className="flex-1">
+              {(p) => (
+                <Input
+                  {...p}
+                  value={reason}
+                  maxLength={500}
+                  placeholder="e.g. before reloading listings"
+                  onChange={(e) => setReason(e.target.value)}
                 />
-                {progress?.table && <p className="mt-1 font-mono text-xs text-slate-500">{progress.table}</p>}
+              )}
+            </Field>
+            <Button type="submit" variant="primary" disabled={create.isPending || Boolean(running)}>
+              {create.isPending ? "Starting…" : "Back up now"}
+            </Button>
+          </form>
+          {running && (
+            <div className="mt-4 rounded-md border border-teal-200 bg-teal-50/50 p-3" aria-live="polite">
+              <div className="flex items-center justify-between text-sm">
+                <span className="font-medium text-teal-900">
+                  Backup {running.status === "queued" ? "queued" : "running"}
+                </span>
+                <span className="text-xs tabular-nums text-slate-600" data-testid="backup-progress">
+                  {progress?.tablesTotal
+                    ? `${progress.tablesDone ?? 0} of ${progress.tablesTotal} tables · ${formatBytes(progress.bytes ?? 0)} · ${formatBytes(progress.bytesPerSecond ?? 0)}/s`
+                    : "starting…"}
+                </span>
               </div>
-            )}
-          </Panel>
-          <DataTable
-            label="Backups"
-            columns={columns}
-            rows={list.data}
-            rowKey={(b) => b.id}
-            loading={list.isLoading}
-            error={list.error?.message}
-            empty={
-              <EmptyState title="No backups yet">
-                Make the first one with “Back up now”. Scheduled backups appear here too.
-              </EmptyState>
-            }
-          />
-        </div>
+              <ProgressBar
+                className="mt-2"
+                value={progress?.tablesTotal ? (progress.tablesDone ?? 0) : undefined}
+                max={progress?.tablesTotal || 1}
+                aria-label="Backup progress"
+              />
+              {progress?.table && <p className="mt-1 font-mono text-xs text-slate-500">{progress.table}</p>}
+            </div>
+          )}
+        </Panel>
         <RetentionPanel />
       </div>
+      <DataTable
+        label="Backups"
+        columns={columns}
+        rows={list.data}
+        rowKey={(b) => b.id}
+        loading={list.isLoading}
+        error={list.error?.message}
+        empty={
+          <EmptyState title="No backups yet">
+            Make the first one with “Back up now”. Scheduled backups appear here too.
+          </EmptyState>
+        }
+      />
       {restoring && (
         <RestoreDialog
           backup={restoring}
