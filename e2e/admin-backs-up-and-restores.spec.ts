@@ -92,6 +92,11 @@ test("an admin backs up, verifies, and restores after a later promotion; product
   await row.getByRole("button", { name: "Verify" }).click();
   await expect(row.getByText("verified")).toBeVisible({ timeout: 60_000 });
 
+  // Download: the archive, streamed, named after the backup.
+  const download = page.waitForEvent("download");
+  await row.getByRole("link", { name: /Download backup/ }).click();
+  expect((await download).suggestedFilename()).toMatch(/^sluice-backup-\d{8}-\d{6}-[0-9a-f]{8}\.tar$/);
+
   // The REST door is admins' only.
   const refused = await page.request.post("/api/v1/backups", {
     headers: { Authorization: `Bearer ${operator}` },
