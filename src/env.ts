@@ -24,6 +24,17 @@ const schema = z.object({
   WORKER_DEAD_AFTER_SECONDS: z.coerce.number().int().min(5).default(30),
   /** A Bearer token Prometheus may scrape /api/metrics with, instead of an operator API key. */
   METRICS_SCRAPE_TOKEN: z.string().min(16, "METRICS_SCRAPE_TOKEN must be at least 16 characters").optional(),
+  /** Where backup archives live (default `<SLUICE_DATA_DIR>/backups`); read per use, like UPLOAD_DIR. */
+  BACKUP_DIR: z.string().min(1).optional(),
+  /** Base64 of 32 bytes: backups are AES-256-GCM encrypted with it. Never stored by Sluice. */
+  BACKUP_ENCRYPTION_KEY: z
+    .string()
+    .refine(
+      (v) => v === "" || Buffer.from(v, "base64").length === 32,
+      "must be 32 bytes in base64 (openssl rand -base64 32)",
+    )
+    .optional(),
+  BACKUP_GZIP_LEVEL: z.coerce.number().int().min(1).max(9).optional(),
 });
 
 export type Env = z.infer<typeof schema>;

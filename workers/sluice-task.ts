@@ -6,6 +6,9 @@ import { markJobFailed, markJobRunning, markJobSucceeded } from "@/queue/jobs";
 import { type TaskName, type TaskPayload, taskPayloads } from "@/queue/tasks";
 import { recordJobOutcome } from "@/queue/worker-registry";
 
+/** Tasks whose payload always names its Sluice job (schedule-fired tasks may not, and wrap themselves). */
+type JobTaskName = { [K in TaskName]: TaskPayload<K> extends { jobId: string } ? K : never }[TaskName];
+
 export interface WorkerContext {
   /** This process's id in app.worker_processes. */
   workerProcessId: string;
@@ -16,13 +19,13 @@ export interface TaskContext extends WorkerContext {
   log(message: string, level?: "info" | "warn" | "error"): Promise<void>;
 }
 
-export type SluiceTaskBody<T extends TaskName> = (
+export type SluiceTaskBody<T extends JobTaskName> = (
   payload: TaskPayload<T>,
   helpers: JobHelpers,
   ctx: TaskContext,
 ) => Promise<object | undefined>;
 
-export interface SluiceTaskOptions<T extends TaskName> {
+export interface SluiceTaskOptions<T extends JobTaskName> {
   /**
    * `job`: this task is the whole Sluice job (marked running, then succeeded with the body's counts).
    * `step`: one step of a longer job (e.g. one chunk of an upload); the steps themselves move the
@@ -41,7 +44,7 @@ export interface SluiceTaskOptions<T extends TaskName> {
  * job now, no retry) from transient ones (Graphile Worker retries with backoff; the last attempt
  * fails the job).
  */
-export function sluiceTask<T extends TaskName>(
+export function sluiceTask<T extends JobTaskName>(
   name: T,
   body: SluiceTaskBody<T>,
   opts: SluiceTaskOptions<T> = {},

@@ -3,6 +3,7 @@ import type { SystemTaskName, TaskName } from "@/queue/tasks";
 import type { WorkerContext } from "./sluice-task";
 import { alertsEvaluate, webhookDeliver } from "./tasks/alerts";
 import { autoPromote } from "./tasks/auto-promote";
+import { backup, backupRetention, backupVerify } from "./tasks/backup";
 import { ingest, ingestChunk, ingestFinalize } from "./tasks/ingest";
 import { metricsRollup, metricsSample } from "./tasks/metrics";
 import { ping } from "./tasks/ping";
@@ -16,6 +17,9 @@ const tasks: Record<TaskName, (ctx: WorkerContext) => TaskList[string]> = {
   ingest_chunk: ingestChunk,
   ingest_finalize: ingestFinalize,
   quality_report: qualityReport,
+  backup,
+  backup_verify: backupVerify,
+  backup_retention: backupRetention,
   auto_promote: autoPromote,
   pull_source: pullSource,
   promote_batch: promoteBatchTask,

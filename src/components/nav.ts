@@ -18,7 +18,7 @@ export const NAV: NavItem[] = [
   { href: "/datasets", label: "Datasets", role: "analyst" },
   { href: "/quality", label: "Quality", role: "analyst", planned: true },
   { href: "/promotions", label: "Promotions", role: "analyst" },
-  { href: "/backups", label: "Backups", role: "admin", planned: true },
+  { href: "/backups", label: "Backups", role: "admin" },
   { href: "/schedules", label: "Schedules", role: "operator" },
   { href: "/alerts", label: "Alerts", role: "operator" },
   { href: "/audit", label: "Audit", role: "admin" },

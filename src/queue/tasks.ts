@@ -29,6 +29,20 @@ export const taskPayloads = {
   promote_batch: z.object({ jobId: z.uuid(), batchId: z.uuid() }),
   /** Daily: removes schedule runs and pull history older than `days`. */
   schedule_history_prune: z.object({ jobId: z.uuid(), days: z.number().int().min(1).max(3650).default(90) }),
+  /**
+   * Makes a backup. From "Create now": the catalog row exists (`backupId`). From a schedule the
+   * payload may be `{}`: the task then records the job and the backup itself (trigger "schedule")
+   * and queues a verify afterwards.
+   */
+  backup: z.object({
+    jobId: z.uuid().optional(),
+    backupId: z.uuid().optional(),
+    reason: z.string().max(500).optional(),
+  }),
+  /** Checksums and a trial restore of a backup; the result is recorded on it. */
+  backup_verify: z.object({ jobId: z.uuid(), backupId: z.uuid() }),
+  /** Deletes backups the retention policy no longer keeps. Schedule-fired payload: `{}`. */
+  backup_retention: z.object({ jobId: z.uuid().optional() }),
 } as const;
 
 export type TaskName = keyof typeof taskPayloads;

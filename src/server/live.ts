@@ -30,6 +30,17 @@ export const liveEventSchema = z.discriminatedUnion("type", [
     alertId: z.string(),
     state: z.enum(["firing", "resolved", "acknowledged"]),
   }),
+  z.object({
+    type: z.literal("backup"),
+    backupId: z.string(),
+    status: z.string(),
+    tablesDone: z.number().optional(),
+    tablesTotal: z.number().optional(),
+    bytes: z.number().optional(),
+    rows: z.number().optional(),
+    bytesPerSecond: z.number().optional(),
+    table: z.string().optional(),
+  }),
 ]);
 export type LiveEvent = z.infer<typeof liveEventSchema>;
 

@@ -1,6 +1,7 @@
 import { alertsRouter } from "./routers/alerts";
 import { apiKeysRouter } from "./routers/api-keys";
 import { auditRouter } from "./routers/audit";
+import { backupsRouter } from "./routers/backups";
 import { batchesRouter } from "./routers/batches";
 import { datasetsRouter } from "./routers/datasets";
 import { jobsRouter } from "./routers/jobs";
@@ -27,6 +28,7 @@ export const appRouter = createTRPCRouter({
   audit: auditRouter,
   metrics: metricsRouter,
   alerts: alertsRouter,
+  backups: backupsRouter,
 });
 
 export type AppRouter = typeof appRouter;
