@@ -82,6 +82,7 @@ test("from a production row, the lineage graph leads back to the upload; exports
   const row = rows.getByRole("row").filter({ hasText: `lineage${id}.example.com` });
   await expect(row).toHaveCount(1);
   await expect(row).toContainText(`owner@lineage${id}.example.com`);
+  await page.screenshot({ path: "/tmp/promotion-dataset.png", fullPage: true });
   await row.getByRole("link", { name: "Lineage" }).click();
   await expect(page).toHaveURL(/\/datasets\/listings\/lineage\?key=/);
   await expect(page.getByRole("heading", { name: "Lineage of a production row" })).toBeVisible();

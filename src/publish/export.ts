@@ -1,6 +1,5 @@
 import { StringDecoder } from "node:string_decoder";
 import { ByteWriter, ParquetWriter, type SchemaElement } from "hyparquet-writer";
-import type pg from "pg";
 import { to as copyTo } from "pg-copy-streams";
 import { z } from "zod";
 import type { Role } from "@/auth/roles";
