@@ -20,7 +20,7 @@ CREATE TABLE "app"."metric_samples" (
 );
 
 -- Throughput and latency are read by finish time; without this every sample would scan app.jobs.
-CREATE INDEX "jobs_finished_at_idx" ON "app"."jobs"("finished_at") WHERE "finished_at" IS NOT NULL;
+CREATE INDEX IF NOT EXISTS "jobs_finished_at_idx" ON "app"."jobs"("finished_at") WHERE "finished_at" IS NOT NULL;
 -- Rows loaded are read by staging time.
 CREATE INDEX "batches_staged_at_idx" ON "app"."batches"("staged_at") WHERE "staged_at" IS NOT NULL;
 
