@@ -215,6 +215,23 @@ describe("backup and restore", () => {
     }
   });
 
+  it("waits for pipeline work on the dataset (a promotion in flight) before touching it", async () => {
+    const backup = await backupNow();
+    const holder = await pool().connect();
+    await holder.query("BEGIN");
+    await holder.query("SELECT pg_advisory_xact_lock(hashtext('promote:' || 'listings'))");
+    let done = false;
+    const restoring = call(restoreRoute as unknown as Route, "POST", admin, backup.id, {}).then((r) => {
+      done = true;
+      return r;
+    });
+    await new Promise((r) => setTimeout(r, 750));
+    expect(done).toBe(false);
+    await holder.query("COMMIT");
+    holder.release();
+    expect((await restoring).status).toBe(200);
+  });
+
   it("verify passes on a good archive, catches a flipped byte, and restore then refuses without touching data", async () => {
     const backup = await backupNow();
     const ok = await verify(backup.id);
