@@ -158,6 +158,9 @@ describe("backup and restore", () => {
 
     await stageAndPromote([row(2, "Renamed"), row(4), row(5)]);
     expect(await checksums()).not.toEqual(before);
+    const laterUser = await makeUser({ role: "operator" });
+    const laterKey = await makeApiKey("analyst");
+    const auditBefore = await pool().query("SELECT count(*)::int AS n FROM app.audit_events");
 
     const preview = await (await call(restoreRoute as unknown as Route, "GET", admin, backup.id)).json();
     expect(preview.refusal).toBeNull();
@@ -176,7 +179,12 @@ describe("backup and restore", () => {
       "SELECT count(*)::int AS n FROM app.audit_events WHERE action = 'backup.restore'",
     );
     expect(audit.rows[0].n).toBe(1);
-    // The catalog moved forward: the backup is still listed.
+    // Users, API keys, the audit log and the catalog only move forward.
+    const kept = await pool().query(
+      "SELECT (SELECT count(*) FROM app.users WHERE id = $1)::int AS users, (SELECT count(*) FROM app.api_keys WHERE id = $2)::int AS keys, (SELECT count(*) FROM app.audit_events)::int AS audit",
+      [laterUser.user.id, laterKey.id],
+    );
+    expect(kept.rows[0]).toEqual({ users: 1, keys: 1, audit: auditBefore.rows[0].n + 1 });
     expect((await getOne(backup.id)).status).toBe("succeeded");
     // The pipeline works on the restored tables: a new batch promotes.
     await stageAndPromote([row(6)]);
