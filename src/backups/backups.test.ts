@@ -158,6 +158,9 @@ describe("backup and restore", () => {
 
     await stageAndPromote([row(2, "Renamed"), row(4), row(5)]);
     expect(await checksums()).not.toEqual(before);
+    const laterUser = await makeUser({ role: "operator" });
+    const laterKey = await makeApiKey("analyst");
+    const auditBefore = await pool().query("SELECT count(*)::int AS n FROM app.audit_events");
 
     const preview = await (await call(restoreRoute as unknown as Route, "GET", admin, backup.id)).json();
     expect(preview.refusal).toBeNull();
@@ -176,7 +179,12 @@ describe("backup and restore", () => {
       "SELECT count(*)::int AS n FROM app.audit_events WHERE action = 'backup.restore'",
     );
     expect(audit.rows[0].n).toBe(1);
-    // The catalog moved forward: the backup is still listed.
+    // Users, API keys, the audit log and the catalog only move forward.
+    const kept = await pool().query(
+      "SELECT (SELECT count(*) FROM app.users WHERE id = $1)::int AS users, (SELECT count(*) FROM app.api_keys WHERE id = $2)::int AS keys, (SELECT count(*) FROM app.audit_events)::int AS audit",
+      [laterUser.user.id, laterKey.id],
+    );
+    expect(kept.rows[0]).toEqual({ users: 1, keys: 1, audit: auditBefore.rows[0].n + 1 });
     expect((await getOne(backup.id)).status).toBe("succeeded");
     // The pipeline works on the restored tables: a new batch promotes.
     await stageAndPromote([row(6)]);
@@ -213,6 +221,23 @@ describe("backup and restore", () => {
     } finally {
       await pool().query("DROP TABLE public.blocker");
     }
+  });
+
+  it("waits for pipeline work on the dataset (a promotion in flight) before touching it", async () => {
+    const backup = await backupNow();
+    const holder = await pool().connect();
+    await holder.query("BEGIN");
+    await holder.query("SELECT pg_advisory_xact_lock(hashtext('promote:' || 'listings'))");
+    let done = false;
+    const restoring = call(restoreRoute as unknown as Route, "POST", admin, backup.id, {}).then((r) => {
+      done = true;
+      return r;
+    });
+    await new Promise((r) => setTimeout(r, 750));
+    expect(done).toBe(false);
+    await holder.query("COMMIT");
+    holder.release();
+    expect((await restoring).status).toBe(200);
   });
 
   it("verify passes on a good archive, catches a flipped byte, and restore then refuses without touching data", async () => {

@@ -165,6 +165,16 @@ export async function restoreBackup(id: string, input: RestoreInput, actor: Acto
     for (const name of affected) {
       await client.query("SELECT pg_advisory_xact_lock(hashtext('promote:' || $1))", [name]);
     }
+    // The datasets' own tables first (ingestion writes them before its records), then the records:
+    // the order ingestion takes them in, so the two wait for each other instead of deadlocking.
+    const { rows: dataTables } = await client.query<{ schema: string; table: string }>(
+      `SELECT n.nspname AS schema, c.relname AS table FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE c.relkind IN ('r', 'p') AND n.nspname = ANY($1) AND c.relname = ANY($2) ORDER BY 1, 2`,
+      [DATA_SCHEMAS, affected],
+    );
+    if (dataTables.length) {
+      await client.query(`LOCK TABLE ${dataTables.map(tableRef).join(", ")} IN ACCESS EXCLUSIVE MODE`);
+    }
     await client.query(
       `LOCK TABLE ${APP_TABLES.map((t) => `app.${quoteName(t.table)}`).join(", ")} IN SHARE ROW EXCLUSIVE MODE`,
     );
