@@ -55,12 +55,14 @@ export function sluiceTask<T extends TaskName>(
         return;
       }
       const payload = parsed.data as TaskPayload<T>;
-      if (lifecycle === "job")
-        await helpers.withPgClient((c) => markJobRunning(c, payload.jobId, ctx.workerProcessId));
+      // A task fired by a crontab (not queued as a Sluice job) has no job to keep in step.
+      const jobId: string | undefined = payload.jobId;
+      if (lifecycle === "job" && jobId)
+        await helpers.withPgClient((c) => markJobRunning(c, jobId, ctx.workerProcessId));
       try {
         const counts = await body(payload, helpers, ctx);
         await helpers.withPgClient(async (c) => {
-          if (lifecycle === "job") await markJobSucceeded(c, payload.jobId, counts ?? {});
+          if (lifecycle === "job" && jobId) await markJobSucceeded(c, jobId, counts ?? {});
           await recordJobOutcome(c, ctx.workerProcessId, true);
         });
       } catch (err) {
@@ -69,8 +71,8 @@ export function sluiceTask<T extends TaskName>(
         const message = err instanceof Error ? err.message : String(err);
         if (final && opts.onFailure) await opts.onFailure(payload, message, helpers);
         await helpers.withPgClient(async (c) => {
-          if (lifecycle !== "follow-up" && !(final && opts.onFailure)) {
-            await markJobFailed(c, payload.jobId, message, final);
+          if (lifecycle !== "follow-up" && jobId && !(final && opts.onFailure)) {
+            await markJobFailed(c, jobId, message, final);
           }
           await recordJobOutcome(c, ctx.workerProcessId, false);
         });

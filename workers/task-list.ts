@@ -3,6 +3,7 @@ import type { TaskName } from "@/queue/tasks";
 import type { WorkerContext } from "./sluice-task";
 import { ingest, ingestChunk, ingestFinalize } from "./tasks/ingest";
 import { ping } from "./tasks/ping";
+import { qualityProductionCheck } from "./tasks/quality-production-check";
 import { qualityReport } from "./tasks/quality-report";
 
 /** Every task a Sluice worker runs, by the name jobs are enqueued under. */
@@ -12,6 +13,7 @@ const tasks: Record<TaskName, (ctx: WorkerContext) => TaskList[string]> = {
   ingest_chunk: ingestChunk,
   ingest_finalize: ingestFinalize,
   quality_report: qualityReport,
+  quality_production_check: qualityProductionCheck,
 };
 
 export function taskList(ctx: WorkerContext): TaskList {

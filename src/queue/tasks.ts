@@ -19,6 +19,18 @@ export const taskPayloads = {
   ingest_finalize: z.object({ jobId: z.uuid(), batchId: z.uuid() }),
   /** After staging: the batch's quality report (profiles, scores, gate), computed in SQL and stored. */
   quality_report: z.object({ jobId: z.uuid(), batchId: z.uuid() }),
+  /**
+   * The scheduled production check: profiles production.<dataset> (or every dataset's, with `{}`)
+   * and records the same scores as a report of kind `production`. `jobId` is there when it was
+   * queued as a Sluice job; a crontab fires it with no job.
+   */
+  quality_production_check: z.object({
+    jobId: z.uuid().optional(),
+    dataset: z
+      .string()
+      .regex(/^[a-z][a-z0-9_]{0,62}$/, "not a dataset name")
+      .optional(),
+  }),
 } as const;
 
 export type TaskName = keyof typeof taskPayloads;
