@@ -5,7 +5,7 @@ import { quoteIdent } from "@/db/identifiers";
 /**
  * Column profiles, computed in SQL. Each column is one query: a hash aggregate of its values
  * (`g`: value → count) read from the table once, and everything else (filled, distinct, top
- * values, min/max/mean, percentiles, histogram, length range, text shapes) computed from those
+ * values, min/max/mean, percentiles, histogram, length range) computed from those
  * groups, which are far fewer than rows for most columns. Columns run in parallel on separate
  * connections; all counts are exact.
  */
@@ -46,6 +46,8 @@ export interface ProfileSource {
   /** SQL condition over the table, with $1 as its one parameter, or null for the whole table. */
   where: string | null;
   param: unknown;
+  /** Text shapes already counted while loading (shapes.ts); when absent they are counted in SQL. */
+  shapes?: Map<string, { pattern: string; count: number }[]>;
 }
 
 export const NUMERIC = new Set(["integer", "decimal"]);
@@ -55,16 +57,13 @@ const SHAPED = new Set(["text", "email", "url", "domain"]);
 export const CATEGORICAL_MAX = 50;
 const BUCKETS = 10;
 const PERCENTILES = [0.05, 0.25, 0.5, 0.75, 0.95] as const;
-const LOWER = "abcdefghijklmnopqrstuvwxyz";
-const UPPER = LOWER.toUpperCase();
-const DIGITS = "0123456789";
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
 /** Bucket counts of a numeric column over someone else's edges (for drift), index 0 = below lo, 11 = above hi. */
 export type EdgeCounts = number[];
 
-function columnSql(c: ColumnDefinition, src: ProfileSource, edges: Histogram | null) {
+function columnSql(c: ColumnDefinition, src: ProfileSource, edges: Histogram | null, shapesInSql: boolean) {
   const q = quoteIdent(c.name);
   const params: unknown[] = [];
   const p = (v: unknown) => {
@@ -72,13 +71,15 @@ function columnSql(c: ColumnDefinition, src: ProfileSource, edges: Histogram | n
     return `$${params.length}`;
   };
   const where = src.where ? `(${src.where.replace("$1", p(src.param))}) AND ` : "";
+  // Ties among the commonest values are broken by bytes, not by the locale's (slow) collation.
+  const ord = TEXTUAL.has(c.type) ? 'v COLLATE "C"' : "v";
   const selects = [
     "s.filled",
     "s.groups",
-    `(SELECT coalesce(json_agg(json_build_object('value', v::text, 'count', n) ORDER BY n DESC, v), '[]')
-       FROM (SELECT v, n FROM g ORDER BY n DESC, v LIMIT 10) t) AS top`,
+    `(SELECT coalesce(json_agg(json_build_object('value', v::text, 'count', n) ORDER BY n DESC, ${ord}), '[]')
+       FROM (SELECT v, n FROM g ORDER BY n DESC, ${ord} LIMIT 10) t) AS top`,
     `CASE WHEN s.groups <= ${CATEGORICAL_MAX} THEN (SELECT json_agg(json_build_object('value', v::text, 'count', n)
-       ORDER BY n DESC, v) FROM g) END AS vals`,
+       ORDER BY n DESC, ${ord}) FROM g) END AS vals`,
   ];
   if (ORDERED.has(c.type)) {
     selects.push("s.lo::text AS lo", "s.hi::text AS hi");
@@ -110,15 +111,14 @@ function columnSql(c: ColumnDefinition, src: ProfileSource, edges: Histogram | n
       "(SELECT coalesce(sum(n) FILTER (WHERE v = ''), 0) FROM g) AS empty",
     );
   }
-  if (SHAPED.has(c.type)) {
-    // translate() maps each character class to one letter (cheap, per group); the runs are then
-    // collapsed on the far fewer distinct shapes.
+  if (SHAPED.has(c.type) && shapesInSql) {
+    // Production checks have no loader to count shapes while streaming (see shapes.ts): count them
+    // here, per distinct value rather than per row.
     selects.push(
       `(SELECT coalesce(json_agg(json_build_object('pattern', pattern, 'count', n) ORDER BY n DESC, pattern), '[]') FROM (
-         SELECT regexp_replace(sh, '(.)\\1+', '\\1', 'g') AS pattern, sum(n) AS n FROM (
-           SELECT translate(left(v, 60), ${p(LOWER + UPPER + DIGITS)}, ${p("a".repeat(26) + "A".repeat(26) + "9".repeat(10))}) AS sh,
-             sum(n) AS n FROM g GROUP BY 1) t
-         GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 5) x) AS patterns`,
+         SELECT regexp_replace(regexp_replace(regexp_replace(left(v, 60), '[a-z]+', 'a', 'g'), '[A-Z]+', 'A', 'g'), '[0-9]+', '9', 'g')
+           || CASE WHEN length(v) > 60 THEN '…' ELSE '' END AS pattern, sum(n) AS n
+         FROM g GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 5) x) AS patterns`,
     );
   }
   const text = `WITH g AS MATERIALIZED (
@@ -146,7 +146,7 @@ async function profileColumn(
   rows: number,
   edges: Histogram | null,
 ): Promise<{ profile: ColumnProfile; edgeCounts: EdgeCounts | null }> {
-  const { text, params } = columnSql(c, src, edges);
+  const { text, params } = columnSql(c, src, edges, src.shapes === undefined);
   const { rows: out } = await client.query({
     text,
     values: params,
@@ -198,7 +198,7 @@ async function profileColumn(
     profile.maxLength = r.max_len ?? null;
     profile.empty = Number(r.empty ?? 0);
   }
-  if (SHAPED.has(c.type)) profile.patterns = r.patterns ?? [];
+  if (SHAPED.has(c.type)) profile.patterns = src.shapes?.get(c.name) ?? r.patterns ?? [];
   return { profile, edgeCounts };
 }
 
@@ -223,7 +223,9 @@ export async function profileColumns(
       await client.query("SELECT set_config('work_mem', '256MB', false)");
       for (let i = next++; i < columns.length; i = next++) {
         const c = columns[i]!;
+        const t0 = Date.now();
         const out = await profileColumn(client, c, src, rows, edgesOf(c.name));
+        if (process.env.QUALITY_DEBUG) console.log(`[quality] ${c.name} ${Date.now() - t0} ms`);
         profiles[i] = out.profile;
         if (out.edgeCounts) edgeCounts.set(c.name, out.edgeCounts);
       }

@@ -18,6 +18,7 @@ import {
   type Score,
   type ScoreName,
 } from "./scores";
+import { mergeShapes } from "./shapes";
 
 /**
  * The quality report of a staged batch (or, for the scheduled check, of production.<dataset>),
@@ -95,15 +96,17 @@ export async function computeQualityReport(pool: pg.Pool, batchId: string): Prom
   const def = parseDefinition(batch.dataset.definition);
   const staged = batch.valid;
   const checked = batch.valid + batch.rejected;
-  const [previous, summary, samples] = await Promise.all([
+  const [previous, summary, samples, chunks] = await Promise.all([
     previousPromoted(batch.datasetId, batchId),
     violationSummary(batchId),
     loadViolationSamples(pool, batchId),
+    db().batchChunk.findMany({ where: { batchId }, select: { shapes: true } }),
   ]);
+  const shapes = mergeShapes(chunks.map((ch) => ch.shapes as Record<string, Record<string, number>> | null));
   const c = await profileAndScore(
     pool,
     def,
-    { table: stagingTable(def.name), where: "_batch_id = $1", param: batchId },
+    { table: stagingTable(def.name), where: "_batch_id = $1", param: batchId, shapes },
     staged,
     { checked, valid: batch.valid, duplicates: batch.duplicates },
     previous,

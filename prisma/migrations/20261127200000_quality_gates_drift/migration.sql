@@ -14,3 +14,7 @@ ALTER TABLE "app"."quality_reports" ADD COLUMN "gate" JSONB NOT NULL DEFAULT '{}
 ALTER TABLE "app"."quality_reports" ADD COLUMN "drift" JSONB;
 
 CREATE INDEX "quality_reports_kind_dataset_id_computed_at_idx" ON "app"."quality_reports"("kind", "dataset_id", "computed_at");
+
+-- Text shapes counted while each chunk streams through the loader ({column: {shape: count}}),
+-- merged by the quality report instead of a regular expression over every staged row.
+ALTER TABLE "app"."batch_chunks" ADD COLUMN "shapes" JSONB;
