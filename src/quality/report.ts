@@ -18,7 +18,7 @@ import {
   type Score,
   type ScoreName,
 } from "./scores";
-import { mergeShapes } from "./shapes";
+import { mergeShapes, SHAPED_TYPES, shapeOf } from "./shapes";
 
 /**
  * The quality report of a staged batch (or, for the scheduled check, of production.<dataset>),
@@ -89,6 +89,29 @@ async function profileAndScore(
   };
 }
 
+/**
+ * The loader counted shapes of every valid row; rows later set aside as key duplicates are taken
+ * off again (negative counts), from the staged values kept with their reject.
+ */
+async function duplicateShapes(pool: pg.Pool, def: DatasetDefinition, batchId: string) {
+  const shaped = def.columns.filter((c) => SHAPED_TYPES.has(c.type)).map((c) => c.name);
+  const { rows } = await pool.query<{ values: Record<string, unknown> }>(
+    `SELECT "values" FROM app.batch_rejects WHERE batch_id = $1 AND violations @> '[{"rule":"duplicate"}]'`,
+    [batchId],
+  );
+  const out: Record<string, Record<string, number>> = {};
+  for (const r of rows) {
+    for (const c of shaped) {
+      const v = r.values[c];
+      if (typeof v !== "string") continue;
+      const m = (out[c] ??= {});
+      const sh = shapeOf(v);
+      m[sh] = (m[sh] ?? 0) - 1;
+    }
+  }
+  return out;
+}
+
 export async function computeQualityReport(pool: pg.Pool, batchId: string): Promise<void> {
   const started = Date.now();
   const batch = await db().batch.findUnique({ where: { id: batchId }, include: { dataset: true } });
@@ -102,7 +125,10 @@ export async function computeQualityReport(pool: pg.Pool, batchId: string): Prom
     loadViolationSamples(pool, batchId),
     db().batchChunk.findMany({ where: { batchId }, select: { shapes: true } }),
   ]);
-  const shapes = mergeShapes(chunks.map((ch) => ch.shapes as Record<string, Record<string, number>> | null));
+  const shapes = mergeShapes([
+    ...chunks.map((ch) => ch.shapes as Record<string, Record<string, number>> | null),
+    batch.duplicates ? await duplicateShapes(pool, def, batchId) : null,
+  ]);
   const c = await profileAndScore(
     pool,
     def,
