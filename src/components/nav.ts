@@ -14,7 +14,7 @@ export const NAV: NavItem[] = [
   { href: "/upload", label: "Upload", role: "analyst" },
   { href: "/jobs", label: "Jobs", role: "analyst" },
   { href: "/datasets", label: "Datasets", role: "analyst" },
-  { href: "/quality", label: "Quality", role: "analyst", planned: true },
+  { href: "/quality", label: "Quality", role: "analyst" },
   { href: "/promotions", label: "Promotions", role: "analyst" },
   { href: "/backups", label: "Backups", role: "admin", planned: true },
   { href: "/schedules", label: "Schedules", role: "operator", planned: true },

@@ -95,10 +95,22 @@ export async function previewPromotion(batchId: string) {
       sample.push({ key: Object.fromEntries(def.key.map((k) => [k, after[k]])), before, after, changed });
     }
   }
+  const report = await db().qualityReport.findUnique({
+    where: { batchId },
+    select: { overall: true, passed: true, minScore: true, gate: true },
+  });
   return {
     batchId,
     dataset: def.name,
     fileName: batch.upload.fileName,
+    /** The quality gate promotion is held to; null while the report is being computed. */
+    quality: report && {
+      overall: report.overall,
+      passed: report.passed,
+      minScore: report.minScore,
+      failures:
+        (report.gate as { failures?: { score: string; value: number | null; min: number }[] }).failures ?? [],
+    },
     mode,
     key: def.key,
     alreadyApplied: applied ? applied.id : null,
@@ -157,6 +169,8 @@ export async function listPromotions(opts: { dataset?: string; limit?: number } 
     unchanged: p.unchanged,
     deleted: p.deleted,
     auto: p.auto,
+    qualityScore: p.qualityScore,
+    overrideReason: p.overrideReason,
     createdBy: p.createdBy,
     createdAt: p.createdAt.toISOString(),
     durationMs: p.durationMs,

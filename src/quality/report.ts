@@ -104,7 +104,8 @@ async function duplicateShapes(pool: pg.Pool, def: DatasetDefinition, batchId: s
     for (const c of shaped) {
       const v = r.values[c];
       if (typeof v !== "string") continue;
-      const m = (out[c] ??= {});
+      out[c] ??= {};
+      const m = out[c];
       const sh = shapeOf(v);
       m[sh] = (m[sh] ?? 0) - 1;
     }

@@ -2,6 +2,7 @@
 
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
+import { useSearchParams } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import { formatBytes, formatCount, formatDuration, plural, secondsBetween } from "@/format";
 import { type RouterOutputs, useTRPC } from "@/trpc/react";
@@ -107,6 +108,11 @@ export function JobDetail({ id, canPromote = false }: { id: string; canPromote?:
         <div className="flex items-center gap-3">
           {ACTIVE.has(job.status) && <LiveIndicator connection={live} />}
           <JobActions id={job.id} status={job.status} />
+          {job.batchId && job.qualityScore !== null && (
+            <LinkButton href={`/quality/batches/${job.batchId}`} size="sm">
+              Quality report · {job.qualityScore.toFixed(1)}
+            </LinkButton>
+          )}
           {canPromote && job.batchId && job.classification && (
             <LinkButton href={`/promotions/preview/${job.batchId}`} variant="primary" size="sm">
               Review promotion
@@ -310,6 +316,8 @@ function UploadFacts({ job, upload }: { job: Job; upload: NonNullable<Job["uploa
 
 function BatchRows({ job, batchId }: { job: Job; batchId: string }) {
   const trpc = useTRPC();
+  // The quality report links here with ?rule=&column= to show one violation's rows.
+  const search = useSearchParams();
   const [chosenTab, setTab] = useState<"rejected" | "staged" | null>(null);
   // Until a tab is picked: the rejects when there are any (or may be), else the staged rows.
   const tab = chosenTab ?? (job.counts.rejected > 0 || ACTIVE.has(job.status) ? "rejected" : "staged");
@@ -331,6 +339,8 @@ function BatchRows({ job, batchId }: { job: Job; batchId: string }) {
         {tab === "rejected" ? (
           <RejectedRows
             batchId={batchId}
+            initialRule={search.get("rule") ?? undefined}
+            initialColumn={search.get("column") ?? undefined}
             active={ACTIVE.has(job.status)}
             columnOrder={dataset.data?.definition.columns.map((c) => c.name)}
           />

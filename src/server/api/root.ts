@@ -4,6 +4,7 @@ import { batchesRouter } from "./routers/batches";
 import { datasetsRouter } from "./routers/datasets";
 import { jobsRouter } from "./routers/jobs";
 import { promotionsRouter } from "./routers/promotions";
+import { qualityRouter } from "./routers/quality";
 import { queueRouter } from "./routers/queue";
 import { systemRouter } from "./routers/system";
 import { uploadsRouter } from "./routers/uploads";
@@ -20,6 +21,7 @@ export const appRouter = createTRPCRouter({
   batches: batchesRouter,
   promotions: promotionsRouter,
   queue: queueRouter,
+  quality: qualityRouter,
   audit: auditRouter,
 });
 
