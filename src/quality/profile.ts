@@ -46,6 +46,8 @@ export interface ProfileSource {
   /** SQL condition over the table, with $1 as its one parameter, or null for the whole table. */
   where: string | null;
   param: unknown;
+  /** A column whose values are known to be unique here (a one-column natural key). */
+  unique?: string;
   /** Text shapes already counted while loading (shapes.ts); when absent they are counted in SQL. */
   shapes?: Map<string, { pattern: string; count: number }[]>;
 }
@@ -105,11 +107,7 @@ function columnSql(c: ColumnDefinition, src: ProfileSource, edges: Histogram | n
     }
   }
   if (TEXTUAL.has(c.type)) {
-    selects.push(
-      "(SELECT min(length(v)) FROM g) AS min_len",
-      "(SELECT max(length(v)) FROM g) AS max_len",
-      "(SELECT coalesce(sum(n) FILTER (WHERE v = ''), 0) FROM g) AS empty",
-    );
+    selects.push("s.min_len", "s.max_len", "s.empty");
   }
   if (SHAPED.has(c.type) && shapesInSql) {
     // Production checks have no loader to count shapes while streaming (see shapes.ts): count them
@@ -121,9 +119,25 @@ function columnSql(c: ColumnDefinition, src: ProfileSource, edges: Histogram | n
          FROM g GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 5) x) AS patterns`,
     );
   }
-  const text = `WITH g AS MATERIALIZED (
-      SELECT ${q} AS v, count(*)::bigint AS n FROM ${src.table} WHERE ${where}${q} IS NOT NULL GROUP BY 1),
-    s AS (SELECT coalesce(sum(n), 0)::bigint AS filled, count(*)::bigint AS groups, min(v) AS lo, max(v) AS hi FROM g)
+  // One pass over the groups for the column's own figures (min/max only where order means
+  // something: comparing text in the locale's collation is slow and says little).
+  const stats = ["coalesce(sum(n), 0)::bigint AS filled", "count(*)::bigint AS groups"];
+  if (ORDERED.has(c.type)) stats.push("min(v) AS lo", "max(v) AS hi");
+  if (TEXTUAL.has(c.type)) {
+    stats.push(
+      "min(length(v)) AS min_len",
+      "max(length(v)) AS max_len",
+      "coalesce(sum(n) FILTER (WHERE v = ''), 0)::bigint AS empty",
+    );
+  }
+  // A one-column natural key is unique in a staged batch (duplicates were set aside) and in
+  // production (its primary key): every value is its own group, no aggregate needed.
+  const groups =
+    src.unique === c.name
+      ? `SELECT ${q} AS v, 1::bigint AS n FROM ${src.table} WHERE ${where}${q} IS NOT NULL`
+      : `SELECT ${q} AS v, count(*)::bigint AS n FROM ${src.table} WHERE ${where}${q} IS NOT NULL GROUP BY 1`;
+  const text = `WITH g AS MATERIALIZED (${groups}),
+    s AS (SELECT ${stats.join(", ")} FROM g)
     SELECT ${selects.join(",\n      ")} FROM s`;
   return { text, params };
 }

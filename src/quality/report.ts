@@ -133,7 +133,13 @@ export async function computeQualityReport(pool: pg.Pool, batchId: string): Prom
   const c = await profileAndScore(
     pool,
     def,
-    { table: stagingTable(def.name), where: "_batch_id = $1", param: batchId, shapes },
+    {
+      table: stagingTable(def.name),
+      where: "_batch_id = $1",
+      param: batchId,
+      shapes,
+      unique: def.key.length === 1 ? def.key[0] : undefined,
+    },
     staged,
     { checked, valid: batch.valid, duplicates: batch.duplicates },
     previous,
@@ -167,7 +173,14 @@ export async function computeProductionCheck(pool: pg.Pool, datasetName: string)
   const def = parseDefinition(dataset.definition);
   const table = productionTable(def.name);
   const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`);
-  const c = await profileAndScore(pool, def, { table, where: null, param: null }, rows[0]!.n, null, null);
+  const c = await profileAndScore(
+    pool,
+    def,
+    { table, where: null, param: null, unique: def.key.length === 1 ? def.key[0] : undefined },
+    rows[0]!.n,
+    null,
+    null,
+  );
   const violations: Violation[] = c.consistencyViolations.map((v) => ({
     ...v,
     percent: percentOf(v.count, c.rowCount),
