@@ -215,6 +215,10 @@ describe("the quality gate at promotion", () => {
     expect(col("amount").psi).toMatchObject({ level: "major", moved: true });
     expect(col("country").newValues).toEqual([{ value: "DE", count: 10 }]);
     expect(col("code").psi).toBeUndefined();
+    // Keys and unique text are not categories: no "new values" noise, no key distribution shift.
+    expect(col("order_id").psi).toBeUndefined();
+    expect(col("email").newValues).toBeUndefined();
+    expect(col("order_id").distinct.moved).toBe(false);
     expect(drift.moved).toEqual(expect.arrayContaining([expect.stringContaining("country: new values DE")]));
     // A passing batch needs no override.
     const ok = await promote(second, admin);

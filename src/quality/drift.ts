@@ -44,7 +44,10 @@ export function populationStabilityIndex(expected: number[], actual: number[]): 
   return round3(psi);
 }
 
+const CATEGORICAL_TYPES = new Set(["enum", "boolean", "text", "email", "url", "domain"]);
+
 export function computeDrift(
+  key: string[],
   against: Drift["against"],
   before: { rowCount: number; profiles: ColumnProfile[] },
   after: { rowCount: number; profiles: ColumnProfile[] },
@@ -62,7 +65,18 @@ export function computeDrift(
     const nullMoved = now.nullPercent - prev.nullPercent >= THRESHOLDS.nullPoints;
     if (nullMoved) moved.push(`${now.column}: nulls ${prev.nullPercent}% → ${now.nullPercent}%`);
     const dChange = change(prev.distinct, now.distinct);
-    const distinctMoved = dChange !== null && Math.abs(dChange) >= THRESHOLDS.distinctPercent;
+    // Distinct counts follow the row count; what matters is the share of rows with their own
+    // value (a key-like column staying key-like does not move; a category gaining values does).
+    const ratio = (distinct: number, filled: number) => (filled ? distinct / filled : 0);
+    const ratioMoved =
+      Math.abs(ratio(now.distinct, now.filled) - ratio(prev.distinct, prev.filled)) * 100 >=
+      THRESHOLDS.distinctPercent;
+    const categorical =
+      !!prev.values && !!now.values && CATEGORICAL_TYPES.has(now.type) && !key.includes(now.column);
+    const distinctMoved =
+      dChange !== null &&
+      Math.abs(dChange) >= THRESHOLDS.distinctPercent &&
+      (ratioMoved || (categorical && prev.distinct * 2 <= prev.filled));
     if (distinctMoved) moved.push(`${now.column}: distinct ${prev.distinct} → ${now.distinct}`);
     const d: ColumnDrift = {
       column: now.column,
@@ -71,7 +85,7 @@ export function computeDrift(
       moved: nullMoved || distinctMoved,
     };
     const edges = edgeCounts.get(now.column);
-    if (prev.histogram && edges) {
+    if (prev.histogram && edges && !key.includes(now.column)) {
       // Below the previous range joins its first bucket, above joins its last.
       const actual = edges.slice(1, 11);
       actual[0]! += edges[0]!;
@@ -87,7 +101,9 @@ export function computeDrift(
         );
       }
     }
-    if (prev.values && now.values) {
+    // New values matter for categories: a non-key column whose values repeat (at most one
+    // distinct value per two rows before).
+    if (categorical && prev.values && now.values && prev.distinct * 2 <= prev.filled) {
       const seen = new Set(prev.values.map((v) => v.value));
       const fresh = now.values.filter((v) => !seen.has(v.value));
       if (fresh.length) {
@@ -103,6 +119,6 @@ export function computeDrift(
     rows: { before: before.rowCount, after: after.rowCount, changePercent: rowsChange, moved: rowsMoved },
     columns,
     moved,
-    how: `against the batch last promoted to production; flagged: rows ±${THRESHOLDS.rowsPercent}%, nulls +${THRESHOLDS.nullPoints} point, distinct ±${THRESHOLDS.distinctPercent}%, PSI ≥ ${THRESHOLDS.psiShift} (≥ ${THRESHOLDS.psiMajor} major) over the previous batch's 10 histogram buckets, any categorical value not seen before`,
+    how: `against the batch last promoted to production; flagged: rows ±${THRESHOLDS.rowsPercent}%, nulls +${THRESHOLDS.nullPoints} point, distinct ±${THRESHOLDS.distinctPercent}% when the share of distinct values moves too (or a category's count changes), PSI ≥ ${THRESHOLDS.psiShift} (≥ ${THRESHOLDS.psiMajor} major) over the previous batch's 10 histogram buckets, any value of a categorical column (non-key, values repeating) not seen before; key columns are not compared for distribution`,
   };
 }

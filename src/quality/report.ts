@@ -85,7 +85,9 @@ async function profileAndScore(
     gate: judgeGate(def, overall, scores),
     consistency: consistency.results,
     consistencyViolations: consistency.violations,
-    drift: previous ? computeDrift(previous.against, previous, { rowCount, profiles }, edgeCounts) : null,
+    drift: previous
+      ? computeDrift(def.key, previous.against, previous, { rowCount, profiles }, edgeCounts)
+      : null,
   };
 }
 

@@ -216,14 +216,14 @@ function sampleLink(r: Report, v: Violation, line: number | null) {
       <Link
         key={line}
         href={`/jobs/${r.jobId}?${q}`}
-        className="font-mono text-xs text-teal-700 hover:underline"
+        className="whitespace-nowrap font-mono text-xs text-teal-700 hover:underline"
       >
         line {line}
       </Link>
     );
   }
   return (
-    <span key={line} className="font-mono text-xs">
+    <span key={line} className="whitespace-nowrap font-mono text-xs">
       line {line}
     </span>
   );
@@ -317,13 +317,15 @@ function Profiles({ r }: { r: Report }) {
     },
     {
       header: "Range",
-      cell: (p) => <span className="font-mono text-xs">{range(p) ?? none}</span>,
+      cell: (p) => (
+        <span className="block max-w-44 whitespace-normal font-mono text-xs">{range(p) ?? none}</span>
+      ),
     },
     {
-      header: "Percentiles p5 · p25 · p50 · p75 · p95",
+      header: "p5 · p25 · p50 · p75 · p95",
       cell: (p) =>
         p.percentiles ? (
-          <span className="font-mono text-xs">
+          <span className="block max-w-52 whitespace-normal font-mono text-xs leading-snug">
             {Object.values(p.percentiles)
               .map((v) => (v && v.length > 12 ? v.slice(0, 10) : v))
               .join(" · ")}
