@@ -131,9 +131,11 @@ export async function readyBatches() {
     include: {
       dataset: { select: { name: true, title: true } },
       upload: { select: { fileName: true, createdBy: true } },
+      qualityReport: { select: { overall: true, passed: true } },
     },
   });
   return batches.map((b) => ({
+    quality: b.qualityReport,
     batchId: b.id,
     jobId: b.jobId,
     dataset: b.dataset.name,

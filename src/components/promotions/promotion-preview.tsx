@@ -26,6 +26,8 @@ export function PromotionPreview({ batchId }: { batchId: string }) {
   const preview = useQuery({
     ...trpc.promotions.preview.queryOptions({ batchId }),
     retry: (n, err) => n < 2 && !/NOT_FOUND|CONFLICT|No batch|only a staged batch/.test(err.message),
+    // The quality gate's report is computed just after staging: ask again until it is there.
+    refetchInterval: (query) => (query.state.data && !query.state.data.quality ? 1000 : false),
   });
   const ready = useQuery(trpc.promotions.ready.queryOptions());
   const history = useQuery(
