@@ -3,9 +3,10 @@ import { SYSTEM } from "@/auth/actor";
 import { applyDataset, parseDefinition } from "@/datasets/registry";
 import { pool } from "@/db/pool";
 import { db } from "@/db/prisma";
+import { createCaller } from "@/server/api/root";
 import * as promoteRoute from "../../app/api/v1/batches/[id]/promote/route";
 import * as qualityRoute from "../../app/api/v1/batches/[id]/quality/route";
-import { makeApiKey, setUpTestDatabase } from "../../test/database";
+import { makeApiKey, makeUser, setUpTestDatabase } from "../../test/database";
 import { finishedJob, setUpUploadDir, setUpWorker, toCsv, uploadAccepted } from "../../test/ingest";
 import type { QualityReportView } from "./report";
 
@@ -247,6 +248,28 @@ describe("the quality gate at promotion", () => {
     expect(scores.validity!.value).toBeNull();
     expect(scores.uniqueness!.value).toBe(100);
     expect(scores.consistency!.value).toBe(95.6); // 43 of 45: the two rows that end before they start
+  });
+});
+
+describe("checking production on demand", () => {
+  it("lets an operator queue the production check as a Sluice job, and refuses an analyst", async () => {
+    const operator = await makeUser({ role: "operator" });
+    const analystUser = await makeUser({ role: "analyst" });
+    await expect(
+      createCaller({ actor: analystUser.actor }).quality.checkProduction({ dataset: "orders" }),
+    ).rejects.toThrow(/operator/);
+    const before = await db().qualityReport.count({ where: { kind: "production" } });
+    const { jobId } = await createCaller({ actor: operator.actor }).quality.checkProduction({
+      dataset: "orders",
+    });
+    await vi.waitFor(
+      async () => {
+        const job = await db().job.findUnique({ where: { id: jobId } });
+        expect(job?.status).toBe("succeeded");
+      },
+      { timeout: 20_000, interval: 200 },
+    );
+    expect(await db().qualityReport.count({ where: { kind: "production" } })).toBe(before + 1);
   });
 });
 

@@ -1,6 +1,6 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import {
   Bar,
@@ -17,8 +17,10 @@ import {
 } from "recharts";
 import { formatCount } from "@/format";
 import { type RouterOutputs, useTRPC } from "@/trpc/react";
+import { Button } from "../ui/button";
 import { DateTime } from "../ui/date-time";
 import { EmptyState } from "../ui/empty-state";
+import { Notice } from "../ui/notice";
 import { PageHeader } from "../ui/page-header";
 import { Panel } from "../ui/panel";
 import { type Column, DataTable } from "../ui/table";
@@ -37,9 +39,17 @@ const COLORS = {
 } as const;
 
 /** One dataset's quality over time: scores per batch and per day, rows loaded, rejections by rule. */
-export function DatasetQuality({ name }: { name: string }) {
+export function DatasetQuality({ name, canCheck }: { name: string; canCheck: boolean }) {
   const trpc = useTRPC();
+  const queryClient = useQueryClient();
   const q = useQuery(trpc.quality.dataset.queryOptions({ name }));
+  const check = useMutation(
+    trpc.quality.checkProduction.mutationOptions({
+      // The check takes seconds; look again shortly after.
+      onSuccess: () =>
+        setTimeout(() => void queryClient.invalidateQueries({ queryKey: trpc.quality.pathKey() }), 3000),
+    }),
+  );
   const d = q.data;
   const breadcrumb = (
     <nav aria-label="Breadcrumb" className="text-sm text-slate-500">
@@ -95,7 +105,15 @@ export function DatasetQuality({ name }: { name: string }) {
         description={`Gate: overall ≥ ${d.minScore}${Object.entries(d.minScores)
           .map(([k, v]) => `, ${k} ≥ ${v}`)
           .join("")}. ${formatCount(d.loadedRows)} rows loaded over ${d.batches.length} batches.`}
+        actions={
+          canCheck && (
+            <Button size="sm" disabled={check.isPending} onClick={() => check.mutate({ dataset: name })}>
+              {check.isSuccess ? "Production check queued" : "Check production now"}
+            </Button>
+          )
+        }
       />
+      {check.error && <Notice tone="error">{check.error.message}</Notice>}
       {d.batches.length === 0 ? (
         <EmptyState title="No quality reports yet">
           Upload a file to {name}; its report appears here once the batch is staged.

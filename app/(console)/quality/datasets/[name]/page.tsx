@@ -12,5 +12,5 @@ export default async function DatasetQualityPage({ params }: { params: Promise<{
   if (!hasRole(actor.role, "analyst")) return <AccessDenied needed="analyst" actual={actor.role} />;
   const { name } = await params;
   if (!/^[a-z][a-z0-9_]{0,62}$/.test(name)) notFound();
-  return <DatasetQuality name={name} />;
+  return <DatasetQuality name={name} canCheck={hasRole(actor.role, "operator")} />;
 }
