@@ -148,7 +148,7 @@ export function DatasetQuality({ name, canCheck }: { name: string; canCheck: boo
             </Panel>
             <Panel
               title="Per day"
-              description="Mean overall score of the day's batches (line), rows loaded and rejected (bars)."
+              description="Rows loaded and rejected per day (bars); below, the mean overall score of each day's batches."
             >
               <div className="h-56">
                 <ResponsiveContainer width="100%" height="100%">
