@@ -7,6 +7,7 @@ import { backup, backupRetention, backupVerify } from "./tasks/backup";
 import { ingest, ingestChunk, ingestFinalize } from "./tasks/ingest";
 import { metricsRollup, metricsSample } from "./tasks/metrics";
 import { ping } from "./tasks/ping";
+import { qualityProductionCheck } from "./tasks/quality-production-check";
 import { qualityReport } from "./tasks/quality-report";
 import { promoteBatchTask, pullSource, scheduleHistoryPrune, scheduleTick } from "./tasks/schedules";
 
@@ -17,6 +18,7 @@ const tasks: Record<TaskName, (ctx: WorkerContext) => TaskList[string]> = {
   ingest_chunk: ingestChunk,
   ingest_finalize: ingestFinalize,
   quality_report: qualityReport,
+  quality_production_check: qualityProductionCheck,
   backup,
   backup_verify: backupVerify,
   backup_retention: backupRetention,

@@ -20,7 +20,7 @@ export function ConsoleShell({ user, children }: { user: ShellUser; children: Re
   const active = (href: string) => (href === "/" ? pathname === "/" : pathname.startsWith(href));
   return (
     <div className="flex min-h-screen">
-      <aside className="sticky top-0 flex h-screen w-56 shrink-0 flex-col border-r border-slate-200 bg-white">
+      <aside className="sticky top-0 flex h-screen w-56 shrink-0 flex-col border-r border-slate-200 bg-white print:hidden">
         <Link href="/" className="flex items-center gap-2 px-4 py-4">
           <Logo className="h-7 w-7" />
           <span className="text-lg font-semibold tracking-tight">Sluice</span>

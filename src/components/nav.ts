@@ -16,7 +16,7 @@ export const NAV: NavItem[] = [
   { href: "/queue", label: "Queue", role: "operator" },
   { href: "/metrics", label: "Metrics", role: "operator" },
   { href: "/datasets", label: "Datasets", role: "analyst" },
-  { href: "/quality", label: "Quality", role: "analyst", planned: true },
+  { href: "/quality", label: "Quality", role: "analyst" },
   { href: "/promotions", label: "Promotions", role: "analyst" },
   { href: "/backups", label: "Backups", role: "admin" },
   { href: "/schedules", label: "Schedules", role: "operator" },

@@ -77,6 +77,57 @@ export const columnSchema = z
     }
   });
 
+export const SCORE_NAMES = ["completeness", "validity", "uniqueness", "consistency", "freshness"] as const;
+export const RULE_OPERATORS = ["<", "<=", "=", "<>", ">=", ">"] as const;
+
+/**
+ * A cross-field rule (`end_date >= start_date`): a structure over column names and one of six
+ * comparisons, never free SQL. Rows where either side is empty are not judged.
+ */
+export const consistencyRuleSchema = z
+  .object({
+    name: z.string().trim().min(1).max(100).optional(),
+    left: identifier,
+    op: z.enum(RULE_OPERATORS),
+    right: identifier,
+  })
+  .strict();
+
+const qualitySchema = z
+  .object({
+    minScore: z.number().min(0).max(100).default(90),
+    /** Per-score minimums, on top of `minScore` for the overall score. */
+    minScores: z.partialRecord(z.enum(SCORE_NAMES), z.number().min(0).max(100)).optional(),
+    /** Cross-field rules; the consistency score is the share of rows passing all of them. */
+    rules: z.array(consistencyRuleSchema).max(50).optional(),
+    /** The newest value of `column` should be at most `maxAgeHours` old. */
+    freshness: z
+      .object({
+        column: identifier,
+        maxAgeHours: z
+          .number()
+          .positive()
+          .max(24 * 366 * 10),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export type ConsistencyRule = z.infer<typeof consistencyRuleSchema>;
+
+/** `end_date >= start_date`, or the rule's own name. */
+export const ruleLabel = (r: ConsistencyRule) => r.name ?? `${r.left} ${r.op} ${r.right}`;
+
+const COMPARABLE: Record<string, string> = {
+  integer: "number",
+  decimal: "number",
+  date: "time",
+  timestamp: "time",
+  boolean: "boolean",
+};
+const kindOf = (type: string) => COMPARABLE[type] ?? "text";
+
 export const datasetDefinitionSchema = z
   .object({
     name: identifier,
@@ -84,10 +135,7 @@ export const datasetDefinitionSchema = z
     description: z.string().max(5000).optional(),
     key: z.array(identifier).default([]),
     columns: z.array(columnSchema).min(1, "a dataset needs at least one column").max(400),
-    quality: z
-      .object({ minScore: z.number().min(0).max(100).default(90) })
-      .strict()
-      .default({ minScore: 90 }),
+    quality: qualitySchema.default({ minScore: 90 }),
     promotion: z
       .object({ mode: z.enum(["upsert", "replace"]).default("upsert"), auto: z.boolean().default(false) })
       .strict()
@@ -115,6 +163,43 @@ export const datasetDefinitionSchema = z
     });
     if (new Set(d.key).size !== d.key.length) {
       ctx.addIssue({ code: "custom", path: ["key"], message: "names a column twice" });
+    }
+    const typeOf = new Map(d.columns.map((c) => [c.name, c.type]));
+    d.quality.rules?.forEach((r, i) => {
+      for (const side of ["left", "right"] as const) {
+        if (!typeOf.has(r[side])) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["quality", "rules", i, side],
+            message: `"${r[side]}" is not one of the columns`,
+          });
+        }
+      }
+      const [l, rt] = [typeOf.get(r.left), typeOf.get(r.right)];
+      if (l && rt && kindOf(l) !== kindOf(rt)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["quality", "rules", i, "right"],
+          message: `cannot compare ${r.left} (${l}) with ${r.right} (${rt})`,
+        });
+      }
+    });
+    const fresh = d.quality.freshness;
+    if (fresh) {
+      const t = typeOf.get(fresh.column);
+      if (!t) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["quality", "freshness", "column"],
+          message: `"${fresh.column}" is not one of the columns`,
+        });
+      } else if (t !== "date" && t !== "timestamp") {
+        ctx.addIssue({
+          code: "custom",
+          path: ["quality", "freshness", "column"],
+          message: `freshness needs a date or timestamp column; ${fresh.column} is ${t}`,
+        });
+      }
     }
   });
 

@@ -7,6 +7,7 @@ import type { DatasetDefinition } from "@/datasets/definition";
 import { stagingTable } from "@/datasets/tables";
 import { type CellCheck, compileColumn, InvalidCell } from "@/datasets/values";
 import { quoteIdent } from "@/db/identifiers";
+import { SHAPED_TYPES, ShapeCounter } from "@/quality/shapes";
 import { copyValue } from "./copy-text";
 import { isAsciiCompatible, makeDecoder } from "./csv/encoding";
 import { CsvParser } from "./csv/parser";
@@ -34,6 +35,8 @@ export interface ChunkResult {
   rejected: number;
   /** "column:rule" -> count */
   violations: Record<string, number>;
+  /** Text shapes of the valid rows' text-like columns, for the quality report: {column: {shape: n}}. */
+  shapes: Record<string, Record<string, number>>;
 }
 
 export interface Violation {
@@ -81,7 +84,9 @@ export async function loadChunk(
   const stagingCopy = `COPY ${stagingTable(def.name)} (_batch_id, _row, _line, ${columns.map((c) => quoteIdent(c.name)).join(", ")}) FROM STDIN`;
   const rejectsCopy = `COPY app.batch_rejects (batch_id, row_number, line_number, "values", violations) FROM STDIN`;
 
-  const result: ChunkResult = { rows: 0, valid: 0, rejected: 0, violations: {} };
+  const result: ChunkResult = { rows: 0, valid: 0, rejected: 0, violations: {}, shapes: {} };
+  // Profiled while streaming: the report would otherwise run a regular expression over every row.
+  const shapers = columns.map((c) => (SHAPED_TYPES.has(c.type) ? new ShapeCounter() : null));
   let row = chunk.firstRow - 1;
   let skipHeader = chunk.hasHeader;
   let pending: string[] = [];
@@ -126,6 +131,7 @@ export async function loadChunk(
       for (let j = 0; j < ncol; j++) {
         const v = values[j]!;
         out[3 + j] = v === null ? "\\N" : escapes[j] ? copyValue(v) : v;
+        if (v !== null) shapers[j]?.add(v);
       }
       const text = out.join("\t");
       pending.push(text);
@@ -209,5 +215,8 @@ export async function loadChunk(
     throw err;
   }
   opts.onProgress?.(result.rows);
+  shapers.forEach((sh, j) => {
+    if (sh?.counts.size) result.shapes[columns[j]!.name] = Object.fromEntries(sh.counts);
+  });
   return result;
 }

@@ -206,8 +206,8 @@ export async function runChunk(
         onProgress: report,
       });
       await client.query(
-        "UPDATE app.batch_chunks SET done_at = now(), rows_done = $3, valid = $4, rejected = $5 WHERE batch_id = $1 AND index = $2",
-        [p.batchId, p.index, result.rows, result.valid, result.rejected],
+        "UPDATE app.batch_chunks SET done_at = now(), rows_done = $3, valid = $4, rejected = $5, shapes = $6 WHERE batch_id = $1 AND index = $2",
+        [p.batchId, p.index, result.rows, result.valid, result.rejected, JSON.stringify(result.shapes)],
       );
       const { rows: totals } = await client.query<{ chunks_done: number; chunks_total: number }>(
         `UPDATE app.batches SET chunks_done = chunks_done + 1, valid = valid + $2, rejected = rejected + $3,

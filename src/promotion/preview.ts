@@ -103,10 +103,22 @@ export async function previewPromotion(batchId: string, viewer: Role) {
       });
     }
   }
+  const report = await db().qualityReport.findUnique({
+    where: { batchId },
+    select: { overall: true, passed: true, minScore: true, gate: true },
+  });
   return {
     batchId,
     dataset: def.name,
     fileName: batch.upload.fileName,
+    /** The quality gate promotion is held to; null while the report is being computed. */
+    quality: report && {
+      overall: report.overall,
+      passed: report.passed,
+      minScore: report.minScore,
+      failures:
+        (report.gate as { failures?: { score: string; value: number | null; min: number }[] }).failures ?? [],
+    },
     mode,
     key: def.key,
     alreadyApplied: applied ? applied.id : null,
@@ -127,9 +139,11 @@ export async function readyBatches() {
     include: {
       dataset: { select: { name: true, title: true } },
       upload: { select: { fileName: true, createdBy: true } },
+      qualityReport: { select: { overall: true, passed: true } },
     },
   });
   return batches.map((b) => ({
+    quality: b.qualityReport,
     batchId: b.id,
     jobId: b.jobId,
     dataset: b.dataset.name,
@@ -165,6 +179,8 @@ export async function listPromotions(opts: { dataset?: string; limit?: number } 
     unchanged: p.unchanged,
     deleted: p.deleted,
     auto: p.auto,
+    qualityScore: p.qualityScore,
+    overrideReason: p.overrideReason,
     createdBy: p.createdBy,
     createdAt: p.createdAt.toISOString(),
     durationMs: p.durationMs,

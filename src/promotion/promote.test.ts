@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { SYSTEM } from "@/auth/actor";
 import { applyDataset } from "@/datasets/registry";
 import { pool } from "@/db/pool";
@@ -15,6 +15,17 @@ import {
   uploadAccepted,
 } from "../../test/ingest";
 import { previewPromotion } from "./preview";
+
+/** Promotion is gated on the batch's quality report, computed by a worker just after staging. */
+async function reportReady(batchId: string) {
+  await vi.waitFor(
+    async () => {
+      const { rows } = await pool().query("SELECT 1 FROM app.quality_reports WHERE batch_id = $1", [batchId]);
+      expect(rows).toHaveLength(1);
+    },
+    { timeout: 15_000, interval: 100 },
+  );
+}
 
 setUpTestDatabase();
 setUpUploadDir();
@@ -47,6 +58,7 @@ async function stage(csv: string, fileName: string): Promise<string> {
   const accepted = await uploadAccepted(admin, "listings", csv, { fileName });
   const job = await finishedJob(admin, accepted.jobId);
   expect(job.status).toBe("succeeded");
+  await reportReady(accepted.batchId);
   return accepted.batchId;
 }
 
@@ -179,6 +191,7 @@ describe("promoting a batch", () => {
     const r = (d: string) => [d, "shoes", "US", "mobile", 1, "2026-11-20T10:00:00Z"];
     const first = await uploadAccepted(admin, "replaced", toCsv([h, r("a.example.com"), r("b.example.com")]));
     await finishedJob(admin, first.jobId);
+    await reportReady(first.batchId);
     await post(promoteRoute, "", first.batchId, admin);
     const before = await productionChecksum("replaced");
     const second = await uploadAccepted(
@@ -187,6 +200,7 @@ describe("promoting a batch", () => {
       toCsv([h, r("b.example.com"), r("c.example.com")]),
     );
     await finishedJob(admin, second.jobId);
+    await reportReady(second.batchId);
     const res = await (await post(promoteRoute, "", second.batchId, admin)).json();
     expect(res).toMatchObject({ inserted: 1, updated: 0, unchanged: 1, deleted: 1 });
     await post(revertRoute, "", res.promotionId, admin);

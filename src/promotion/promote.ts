@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { z } from "zod";
 import { recordAudit } from "@/audit/audit";
 import { type Actor, actorLabel } from "@/auth/actor";
 import type { DatasetDefinition } from "@/datasets/definition";
@@ -14,6 +15,7 @@ import { quoteIdent } from "@/db/identifiers";
 import { pool } from "@/db/pool";
 import { db } from "@/db/prisma";
 import { withTransaction } from "@/db/transaction";
+import { checkPromotionGate } from "@/quality/gate";
 import { AppError } from "@/server/errors";
 
 /**
@@ -47,6 +49,11 @@ function overwriteFromExcluded(def: DatasetDefinition): string {
 async function lockDataset(client: pg.ClientBase, name: string) {
   await client.query("SELECT pg_advisory_xact_lock(hashtext('promote:' || $1))", [name]);
 }
+
+/** What a promote request may carry: a written reason to override a failed quality gate. */
+export const promoteInputSchema = z.object({
+  overrideReason: z.string().max(2000, "at most 2000 characters").optional(),
+});
 
 export async function promoteBatch(
   batchId: string,
@@ -85,6 +92,7 @@ export async function promoteBatch(
           `Batch ${batchId} is already in production (promotion ${already[0]!.id}); revert that first to promote it again`,
         );
       }
+      const gate = await checkPromotionGate(client, batchId, actor, opts.overrideReason);
       for (const sql of createHistoryTableSql(def)) await client.query(sql);
       const { rows: idRow } = await client.query<{ id: string }>("SELECT gen_random_uuid() AS id");
       const promotionId = idRow[0]!.id;
@@ -98,8 +106,8 @@ export async function promoteBatch(
       const unchanged = staged[0]!.n - counts.inserted - counts.updated;
       await client.query(
         `INSERT INTO app.promotions (id, batch_id, dataset_id, mode, inserted, updated, unchanged, deleted, auto, override_reason,
-           created_by_id, created_by, duration_ms)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+           created_by_id, created_by, duration_ms, quality_score)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
         [
           promotionId,
           batchId,
@@ -110,10 +118,11 @@ export async function promoteBatch(
           unchanged,
           counts.deleted,
           opts.auto ?? false,
-          opts.overrideReason ?? null,
+          gate.overrideReason,
           actor.kind === "user" ? actor.id : null,
           actorLabel(actor),
           Date.now() - started,
+          gate.qualityScore,
         ],
       );
       const result: PromotionResult = {
@@ -127,7 +136,13 @@ export async function promoteBatch(
         actor,
         opts.auto ? "promotion.auto_apply" : "promotion.apply",
         { type: "batch", id: batchId },
-        { dataset: def.name, mode, ...result, overrideReason: opts.overrideReason ?? null },
+        {
+          dataset: def.name,
+          mode,
+          ...result,
+          qualityScore: gate.qualityScore,
+          overrideReason: gate.overrideReason,
+        },
         client,
       );
       return result;

@@ -1,104 +1,120 @@
 import type pg from "pg";
 import type { Role } from "@/auth/roles";
 import type { DatasetDefinition } from "@/datasets/definition";
-import { maskedColumns, maskValue } from "@/datasets/pii";
+import { MASK, maskedColumns, maskValue } from "@/datasets/pii";
 import { parseDefinition } from "@/datasets/registry";
-import { stagingTable } from "@/datasets/tables";
-import { quoteIdent } from "@/db/identifiers";
+import { productionTable, stagingTable } from "@/datasets/tables";
 import { db } from "@/db/prisma";
 import type { Prisma } from "@/generated/prisma/client";
 import { violationSummary } from "@/ingest/rejects";
 import { AppError } from "@/server/errors";
+import { computeDrift, type Drift } from "./drift";
+import { type ColumnProfile, type Histogram, type ProfileSource, profileColumns } from "./profile";
+import { checkConsistency, loadViolationSamples, percentOf, type RuleResult, type Violation } from "./rules";
+import {
+  computeScores,
+  effectiveWeights,
+  type Gate,
+  judgeGate,
+  overallScore,
+  type Score,
+  type ScoreName,
+} from "./scores";
+import { mergeShapes, SHAPED_TYPES, shapeOf } from "./shapes";
 
 /**
- * The quality report of a staged batch, computed in SQL on the staged table (not row by row in
- * JavaScript) by a worker right after staging, and stored. Every score says how it was computed;
- * scores that do not apply (no natural key, no cross-field rules, no freshness setting) are null
- * and left out of the overall score, whose weights are stated.
+ * The quality report of a staged batch (or, for the scheduled check, of production.<dataset>),
+ * computed in SQL by a worker and stored: column profiles, rule violations with sample rows,
+ * scores with how each was computed, the gate, and drift against the previous promoted batch.
  */
-export interface Score {
-  /** 0–100, or null when it does not apply to this dataset. */
-  value: number | null;
-  weight: number;
-  how: string;
-}
+export type { ColumnProfile, Drift, Gate, Score, Violation };
 
-export interface ColumnProfile {
-  column: string;
-  type: string;
-  nullPercent: number;
-  distinct: number;
-  top: { value: string; count: number }[];
-  min?: string | null;
-  max?: string | null;
-  mean?: number | null;
-  minLength?: number | null;
-  maxLength?: number | null;
-  invalid: Record<string, number>;
-}
+const json = (v: unknown) => v as Prisma.InputJsonValue;
 
-const WEIGHTS = {
-  completeness: 0.25,
-  validity: 0.5,
-  uniqueness: 0.25,
-  consistency: 0,
-  freshness: 0,
-} as const;
-const NUMERIC = new Set(["integer", "decimal"]);
-const ORDERED = new Set(["integer", "decimal", "date", "timestamp"]);
-
-const round1 = (n: number) => Math.round(n * 10) / 10;
-
-async function profileColumns(pool: pg.Pool, def: DatasetDefinition, batchId: string, staged: number) {
-  const staging = stagingTable(def.name);
-  // One scan for counts, distincts and ranges of every column…
-  const parts = def.columns.flatMap((c, i) => {
-    const q = quoteIdent(c.name);
-    const out = [`count(${q})::int AS n${i}`];
-    if (ORDERED.has(c.type)) out.push(`min(${q})::text AS lo${i}`, `max(${q})::text AS hi${i}`);
-    if (NUMERIC.has(c.type)) out.push(`avg(${q})::float8 AS mean${i}`);
-    if (!ORDERED.has(c.type) && c.type !== "boolean")
-      out.push(`min(length(${q}))::int AS ml${i}`, `max(length(${q}))::int AS xl${i}`);
-    return out;
+/** The batch of the dataset's newest applied promotion (other than `exceptBatchId`), with its report. */
+async function previousPromoted(datasetId: string, exceptBatchId: string | null) {
+  const promotion = await db().promotion.findFirst({
+    where: { datasetId, status: "applied", ...(exceptBatchId ? { batchId: { not: exceptBatchId } } : {}) },
+    orderBy: { createdAt: "desc" },
+    include: { batch: { include: { qualityReport: true, upload: { select: { fileName: true } } } } },
   });
-  const [{ rows: agg }, tops] = await Promise.all([
-    pool.query(`SELECT ${parts.join(", ")} FROM ${staging} WHERE _batch_id = $1`, [batchId]),
-    // …and, per column in parallel, one hash aggregate that gives both the number of distinct
-    // values and the commonest ones (count(DISTINCT) would sort every column instead).
-    Promise.all(
-      def.columns.map((c) =>
-        pool.query<{ value: string; count: number; groups: number }>(
-          `SELECT value, count, count(*) OVER ()::int AS groups FROM (
-             SELECT ${quoteIdent(c.name)}::text AS value, count(*)::int AS count FROM ${staging}
-             WHERE _batch_id = $1 AND ${quoteIdent(c.name)} IS NOT NULL GROUP BY 1) g
-           ORDER BY count DESC, value LIMIT 5`,
-          [batchId],
-        ),
-      ),
-    ),
+  const report = promotion?.batch.qualityReport;
+  if (!promotion || !report) return null;
+  return {
+    against: {
+      batchId: promotion.batchId,
+      promotionId: promotion.id,
+      promotedAt: promotion.createdAt.toISOString(),
+      fileName: promotion.batch.upload.fileName,
+    },
+    rowCount: report.rowCount || promotion.batch.valid,
+    profiles: report.profiles as unknown as ColumnProfile[],
+  };
+}
+
+interface Computed {
+  rowCount: number;
+  profiles: ColumnProfile[];
+  scores: Record<ScoreName, Score>;
+  overall: number;
+  gate: Gate;
+  consistency: RuleResult[];
+  consistencyViolations: Omit<Violation, "percent">[];
+  drift: Drift | null;
+}
+
+async function profileAndScore(
+  pool: pg.Pool,
+  def: DatasetDefinition,
+  src: ProfileSource,
+  rowCount: number,
+  load: { checked: number; valid: number; duplicates: number } | null,
+  previous: Awaited<ReturnType<typeof previousPromoted>>,
+): Promise<Computed> {
+  const prevHist = new Map<string, Histogram>();
+  for (const p of previous?.profiles ?? []) if (p.histogram) prevHist.set(p.column, p.histogram);
+  const [{ profiles, edgeCounts }, consistency] = await Promise.all([
+    profileColumns(pool, def.columns, src, rowCount, (c) => prevHist.get(c) ?? null),
+    checkConsistency(pool, def, src, load !== null),
   ]);
-  const a = agg[0] ?? {};
-  return def.columns.map((c, i): ColumnProfile => {
-    const filled = a[`n${i}`] ?? 0;
-    const p: ColumnProfile = {
-      column: c.name,
-      type: c.type,
-      nullPercent: staged ? round1(((staged - filled) / staged) * 100) : 0,
-      distinct: tops[i]!.rows[0]?.groups ?? 0,
-      top: tops[i]!.rows.map(({ value, count }) => ({ value, count })),
-      invalid: {},
-    };
-    if (ORDERED.has(c.type)) {
-      p.min = a[`lo${i}`] ?? null;
-      p.max = a[`hi${i}`] ?? null;
+  const scores = computeScores({ def, rows: rowCount, load, profiles, consistency, now: new Date() });
+  const overall = overallScore(scores);
+  return {
+    rowCount,
+    profiles,
+    scores,
+    overall,
+    gate: judgeGate(def, overall, scores),
+    consistency: consistency.results,
+    consistencyViolations: consistency.violations,
+    drift: previous
+      ? computeDrift(def.key, previous.against, previous, { rowCount, profiles }, edgeCounts)
+      : null,
+  };
+}
+
+/**
+ * The loader counted shapes of every valid row; rows later set aside as key duplicates are taken
+ * off again (negative counts), from the staged values kept with their reject.
+ */
+async function duplicateShapes(pool: pg.Pool, def: DatasetDefinition, batchId: string) {
+  const shaped = def.columns.filter((c) => SHAPED_TYPES.has(c.type)).map((c) => c.name);
+  const { rows } = await pool.query<{ values: Record<string, unknown> }>(
+    `SELECT "values" FROM app.batch_rejects WHERE batch_id = $1 AND violations @> '[{"rule":"duplicate"}]'`,
+    [batchId],
+  );
+  const out: Record<string, Record<string, number>> = {};
+  for (const r of rows) {
+    for (const c of shaped) {
+      const v = r.values[c];
+      if (typeof v !== "string") continue;
+      out[c] ??= {};
+      const m = out[c];
+      const sh = shapeOf(v);
+      m[sh] = (m[sh] ?? 0) - 1;
     }
-    if (NUMERIC.has(c.type)) p.mean = a[`mean${i}`] ?? null;
-    if (`ml${i}` in a) {
-      p.minLength = a[`ml${i}`] ?? null;
-      p.maxLength = a[`xl${i}`] ?? null;
-    }
-    return p;
-  });
+  }
+  return out;
 }
 
 export async function computeQualityReport(pool: pg.Pool, batchId: string): Promise<void> {
@@ -108,66 +124,141 @@ export async function computeQualityReport(pool: pg.Pool, batchId: string): Prom
   const def = parseDefinition(batch.dataset.definition);
   const staged = batch.valid;
   const checked = batch.valid + batch.rejected;
-  const profiles = await profileColumns(pool, def, batchId, staged);
-  const violations = await violationSummary(batchId);
-  for (const v of violations) {
-    const p = profiles.find((x) => x.column === v.column);
+  const [previous, summary, samples, chunks] = await Promise.all([
+    previousPromoted(batch.datasetId, batchId),
+    violationSummary(batchId),
+    loadViolationSamples(pool, batchId),
+    db().batchChunk.findMany({ where: { batchId }, select: { shapes: true } }),
+  ]);
+  const shapes = mergeShapes([
+    ...chunks.map((ch) => ch.shapes as Record<string, Record<string, number>> | null),
+    batch.duplicates ? await duplicateShapes(pool, def, batchId) : null,
+  ]);
+  const c = await profileAndScore(
+    pool,
+    def,
+    {
+      table: stagingTable(def.name),
+      where: "_batch_id = $1",
+      param: batchId,
+      shapes,
+      unique: def.key.length === 1 ? def.key[0] : undefined,
+    },
+    staged,
+    { checked, valid: batch.valid, duplicates: batch.duplicates },
+    previous,
+  );
+  const violations: Violation[] = [
+    ...summary.map((v) => ({
+      kind: "load" as const,
+      column: v.column,
+      rule: v.rule,
+      count: v.count,
+      percent: percentOf(v.count, batch.valid + batch.rejected + batch.duplicates),
+      samples: samples.get(`${v.column}:${v.rule}`) ?? [],
+    })),
+    ...c.consistencyViolations.map((v) => ({ ...v, percent: percentOf(v.count, staged) })),
+  ];
+  for (const v of summary) {
+    const p = c.profiles.find((x) => x.column === v.column);
     if (p) p.invalid[v.rule] = v.count;
   }
-  const filledCells = profiles.reduce((s, p) => s + (staged * (100 - p.nullPercent)) / 100, 0);
-  const scores: Record<keyof typeof WEIGHTS, Score> = {
-    completeness: {
-      value: staged ? round1((filledCells / (staged * def.columns.length)) * 100) : 0,
-      weight: WEIGHTS.completeness,
-      how: "filled cells of the staged rows, over all their cells (required and optional columns)",
-    },
-    validity: {
-      value: checked ? round1((batch.valid / checked) * 100) : 0,
-      weight: WEIGHTS.validity,
-      how: "rows passing every rule, over all rows checked (duplicates aside)",
-    },
-    uniqueness: def.key.length
-      ? {
-          value:
-            batch.valid + batch.duplicates
-              ? round1((batch.valid / (batch.valid + batch.duplicates)) * 100)
-              : 0,
-          weight: WEIGHTS.uniqueness,
-          how: `rows with a natural key (${def.key.join(", ")}) not seen before in the batch, over valid rows`,
-        }
-      : { value: null, weight: 0, how: "the dataset has no natural key" },
-    consistency: { value: null, weight: 0, how: "the dataset declares no cross-field rules" },
-    freshness: { value: null, weight: 0, how: "the dataset sets no freshness expectation" },
-  };
-  const applicable = Object.values(scores).filter((s) => s.value !== null && s.weight > 0);
-  const weightSum = applicable.reduce((s, x) => s + x.weight, 0);
-  const overall = weightSum
-    ? round1(applicable.reduce((s, x) => s + (x.value ?? 0) * x.weight, 0) / weightSum)
-    : 0;
-  const minScore = def.quality.minScore;
-  await db().qualityReport.upsert({
-    where: { batchId },
-    create: {
-      batchId,
-      datasetId: batch.datasetId,
-      overall,
-      passed: overall >= minScore,
-      minScore,
-      scores: scores as unknown as Prisma.InputJsonValue,
-      profiles: profiles as unknown as Prisma.InputJsonValue,
-      violations: violations as unknown as Prisma.InputJsonValue,
-      durationMs: Date.now() - started,
-    },
-    update: {},
-  });
+  await store(batch.datasetId, batchId, "batch", def, c, violations, started);
 }
 
 /**
- * The stored report of a batch, as GET /api/v1/batches/{id}/quality answers it. Profiles of
- * personal-data columns show no values (top values, min, max) to a role that sees them masked.
+ * The scheduled production check: profiles production.<dataset> and records the same scores as a
+ * report of kind `production` (validity does not apply: those rows passed the rules when loaded).
+ */
+export async function computeProductionCheck(pool: pg.Pool, datasetName: string) {
+  const started = Date.now();
+  const dataset = await db().dataset.findUnique({ where: { name: datasetName } });
+  if (!dataset) throw new AppError("NOT_FOUND", `No dataset ${datasetName}`);
+  const def = parseDefinition(dataset.definition);
+  const table = productionTable(def.name);
+  const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`);
+  const c = await profileAndScore(
+    pool,
+    def,
+    { table, where: null, param: null, unique: def.key.length === 1 ? def.key[0] : undefined },
+    rows[0]!.n,
+    null,
+    null,
+  );
+  const violations: Violation[] = c.consistencyViolations.map((v) => ({
+    ...v,
+    percent: percentOf(v.count, c.rowCount),
+  }));
+  return store(dataset.id, null, "production", def, c, violations, started);
+}
+
+async function store(
+  datasetId: string,
+  batchId: string | null,
+  kind: "batch" | "production",
+  def: DatasetDefinition,
+  c: Computed,
+  violations: Violation[],
+  started: number,
+) {
+  const data = {
+    datasetId,
+    kind,
+    rowCount: c.rowCount,
+    overall: c.overall,
+    passed: c.gate.passed,
+    minScore: def.quality.minScore,
+    scores: json({ ...c.scores, _rules: c.consistency }),
+    profiles: json(c.profiles),
+    violations: json(violations),
+    gate: json(c.gate),
+    drift: c.drift ? json(c.drift) : undefined,
+    durationMs: Date.now() - started,
+  };
+  if (batchId) {
+    return db().qualityReport.upsert({ where: { batchId }, create: { ...data, batchId }, update: {} });
+  }
+  return db().qualityReport.create({ data });
+}
+
+type StoredReport = NonNullable<Awaited<ReturnType<ReturnType<typeof db>["qualityReport"]["findUnique"]>>>;
+
+/** A stored report as both doors answer it. */
+export function reportView(report: StoredReport, def: DatasetDefinition | null, viewer: Role) {
+  const masked = def ? maskedColumns(def, viewer) : new Set<string>();
+  const { _rules, ...scores } = report.scores as unknown as Record<ScoreName, Score> & {
+    _rules?: RuleResult[];
+  };
+  return {
+    id: report.id,
+    kind: report.kind as "batch" | "production",
+    batchId: report.batchId,
+    rows: report.rowCount,
+    overall: report.overall,
+    passed: report.passed,
+    minScore: report.minScore,
+    minScores: def?.quality.minScores ?? {},
+    gate: report.gate as unknown as Gate,
+    weights: effectiveWeights(scores as Record<ScoreName, Score>),
+    weightsHow: "overall = weighted mean of the scores that apply, weights renormalised over them",
+    scores: scores as Record<ScoreName, Score>,
+    rules: _rules ?? [],
+    profiles: maskProfiles(report.profiles as unknown as ColumnProfile[], masked),
+    violations: maskViolations(report.violations as unknown as Violation[], masked),
+    drift: maskDrift((report.drift ?? null) as Drift | null, masked),
+    computedAt: report.computedAt.toISOString(),
+    durationMs: report.durationMs,
+  };
+}
+
+export type QualityReportView = ReturnType<typeof reportView>;
+
+/**
+ * The stored report of a batch, as GET /api/v1/batches/{id}/quality answers it. Personal-data
+ * columns show no values (profiles, violation samples, drift) to a role that sees them masked.
  */
 export async function qualityReport(batchId: string, viewer: Role) {
-  const report = await db().qualityReport.findUnique({ where: { batchId }, include: { dataset: true } });
+  const report = await db().qualityReport.findUnique({ where: { batchId } });
   if (!report) {
     const batch = await db().batch.findUnique({ where: { id: batchId } });
     if (!batch) throw new AppError("NOT_FOUND", `No batch ${batchId}`);
@@ -176,34 +267,78 @@ export async function qualityReport(batchId: string, viewer: Role) {
       `The quality report of batch ${batchId} is not ready (the batch is ${batch.status})`,
     );
   }
+  const batch = await db().batch.findUnique({
+    where: { id: batchId },
+    include: { dataset: true, upload: { select: { fileName: true, createdBy: true } } },
+  });
+  const def = batch ? parseDefinition(batch.dataset.definition) : null;
   return {
+    ...reportView(report, def, viewer),
     batchId,
-    overall: report.overall,
-    passed: report.passed,
-    minScore: report.minScore,
-    weights: "overall = weighted mean of the scores that apply, weights renormalised over them",
-    scores: report.scores as unknown as Record<string, Score>,
-    profiles: maskProfiles(
-      report.profiles as unknown as ColumnProfile[],
-      maskedColumns(parseDefinition(report.dataset.definition), viewer),
-    ),
-    violations: report.violations,
-    computedAt: report.computedAt.toISOString(),
-    durationMs: report.durationMs,
+    dataset: batch?.dataset.name ?? null,
+    fileName: batch?.upload.fileName ?? null,
+    uploadedBy: batch?.upload.createdBy ?? null,
+    jobId: batch?.jobId ?? null,
+    loaded: batch
+      ? { rows: batch.rows, valid: batch.valid, rejected: batch.rejected, duplicates: batch.duplicates }
+      : null,
   };
 }
 
 function maskProfiles(profiles: ColumnProfile[], masked: ReadonlySet<string>): ColumnProfile[] {
   if (masked.size === 0) return profiles;
+  const mask = (values?: { value: string; count: number }[]) =>
+    values?.map((t) => ({ ...t, value: maskValue(t.value, true) }));
   return profiles.map((p) =>
     masked.has(p.column)
       ? {
           ...p,
-          top: p.top.map((t) => ({ ...t, value: maskValue(t.value, true) })),
+          top: mask(p.top) ?? [],
+          ...(p.values && { values: mask(p.values) }),
           ...(p.min !== undefined && { min: maskValue(p.min, true) }),
           ...(p.max !== undefined && { max: maskValue(p.max, true) }),
           ...(p.mean !== undefined && { mean: null }),
+          ...(p.percentiles && { percentiles: undefined }),
+          ...(p.histogram !== undefined && { histogram: null }),
         }
       : p,
   );
+}
+
+const touchesMasked = (column: string, masked: ReadonlySet<string>) =>
+  column.split(/,\s*/).some((c) => masked.has(c));
+
+function maskViolations(violations: Violation[], masked: ReadonlySet<string>): Violation[] {
+  if (masked.size === 0) return violations;
+  return violations.map((v) =>
+    touchesMasked(v.column, masked)
+      ? {
+          ...v,
+          samples: v.samples.map((x) => ({
+            ...x,
+            value: maskValue(x.value, true),
+            ...(x.message !== undefined && {
+              message: `breaks the ${v.rule} rule (the value is personal data)`,
+            }),
+          })),
+        }
+      : v,
+  );
+}
+
+function maskDrift(drift: Drift | null, masked: ReadonlySet<string>): Drift | null {
+  if (!drift || masked.size === 0) return drift;
+  return {
+    ...drift,
+    columns: drift.columns.map((c) =>
+      masked.has(c.column) && c.newValues
+        ? { ...c, newValues: c.newValues.map((n) => ({ ...n, value: MASK })) }
+        : c,
+    ),
+    moved: drift.moved.map((line) =>
+      [...masked].some((m) => line.startsWith(`${m}:`) || line.startsWith(`${m} `)) && /new value/i.test(line)
+        ? `${line.split(/[: ]/)[0]}: new values (personal data)`
+        : line,
+    ),
+  };
 }

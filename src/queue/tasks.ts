@@ -43,6 +43,17 @@ export const taskPayloads = {
   backup_verify: z.object({ jobId: z.uuid(), backupId: z.uuid() }),
   /** Deletes backups the retention policy no longer keeps. Schedule-fired payload: `{}`. */
   backup_retention: z.object({ jobId: z.uuid().optional() }),
+  /**
+   * The scheduled production check: profiles production.<dataset> (or every dataset's, with `{}`)
+   * and records the same scores as a report of kind `production`.
+   */
+  quality_production_check: z.object({
+    jobId: z.uuid(),
+    dataset: z
+      .string()
+      .regex(/^[a-z][a-z0-9_]{0,62}$/, "not a dataset name")
+      .optional(),
+  }),
 } as const;
 
 export type TaskName = keyof typeof taskPayloads;

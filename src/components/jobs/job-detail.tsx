@@ -2,6 +2,7 @@
 
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
+import { useSearchParams } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import { formatBytes, formatCount, formatDuration, plural, secondsBetween } from "@/format";
 import { type RouterOutputs, useTRPC } from "@/trpc/react";
@@ -112,6 +113,11 @@ export function JobDetail({ id, canPromote = false }: { id: string; canPromote?:
           {job.batchId && (
             <LinkButton href={`/batches/${job.batchId}/lineage`} size="sm">
               Lineage
+            </LinkButton>
+          )}
+          {job.batchId && job.qualityScore !== null && (
+            <LinkButton href={`/quality/batches/${job.batchId}`} size="sm">
+              Quality report · {job.qualityScore.toFixed(1)}
             </LinkButton>
           )}
           {canPromote && job.batchId && job.classification && (
@@ -338,6 +344,8 @@ function UploadFacts({ job, upload }: { job: Job; upload: NonNullable<Job["uploa
 
 function BatchRows({ job, batchId }: { job: Job; batchId: string }) {
   const trpc = useTRPC();
+  // The quality report links here with ?rule=&column= to show one violation's rows.
+  const search = useSearchParams();
   const [chosenTab, setTab] = useState<"rejected" | "staged" | null>(null);
   // Until a tab is picked: the rejects when there are any (or may be), else the staged rows.
   const tab = chosenTab ?? (job.counts.rejected > 0 || ACTIVE.has(job.status) ? "rejected" : "staged");
@@ -364,6 +372,8 @@ function BatchRows({ job, batchId }: { job: Job; batchId: string }) {
         {tab === "rejected" ? (
           <RejectedRows
             batchId={batchId}
+            initialRule={search.get("rule") ?? undefined}
+            initialColumn={search.get("column") ?? undefined}
             active={ACTIVE.has(job.status)}
             columnOrder={dataset.data?.definition.columns.map((c) => c.name)}
           />

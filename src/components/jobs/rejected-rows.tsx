@@ -18,8 +18,13 @@ export function RejectedRows({
   batchId,
   columnOrder,
   active = false,
+  initialRule,
+  initialColumn,
 }: {
   batchId: string;
+  /** Filters to start with (e.g. from a quality report's violation link). */
+  initialRule?: string;
+  initialColumn?: string;
   columnOrder?: string[];
   /** The job is still loading: rejects appear as its chunks commit. */
   active?: boolean;
@@ -27,8 +32,8 @@ export function RejectedRows({
   const trpc = useTRPC();
   const ruleId = useId();
   const columnId = useId();
-  const [rule, setRule] = useState("");
-  const [column, setColumn] = useState("");
+  const [rule, setRule] = useState(initialRule ?? "");
+  const [column, setColumn] = useState(initialColumn ?? "");
   const view = `${rule}|${column}`;
   const [paging, setPaging] = useState<{ view: string; cursors: (number | undefined)[] }>({
     view,

@@ -84,6 +84,24 @@ export function PromotionHistory({
         </span>
       ),
     },
+    {
+      header: "Quality",
+      cell: (p) => (
+        <span className="flex flex-col text-xs">
+          <Link
+            href={`/quality/batches/${p.batchId}`}
+            className="tabular-nums text-slate-700 hover:underline"
+          >
+            {p.qualityScore === null ? "—" : p.qualityScore.toFixed(1)}
+          </Link>
+          {p.overrideReason && (
+            <span title={`Gate overridden: ${p.overrideReason}`} data-testid="gate-overridden">
+              <Badge tone="warn">gate overridden</Badge>
+            </span>
+          )}
+        </span>
+      ),
+    },
     { header: "Inserted", className: "text-right", cell: (p) => count(p.inserted) },
     { header: "Updated", className: "text-right", cell: (p) => count(p.updated) },
     { header: "Unchanged", className: "text-right text-slate-500", cell: (p) => count(p.unchanged) },

@@ -26,6 +26,8 @@ export function PromotionPreview({ batchId }: { batchId: string }) {
   const preview = useQuery({
     ...trpc.promotions.preview.queryOptions({ batchId }),
     retry: (n, err) => n < 2 && !/NOT_FOUND|CONFLICT|No batch|only a staged batch/.test(err.message),
+    // The quality gate's report is computed just after staging: ask again until it is there.
+    refetchInterval: (query) => (query.state.data && !query.state.data.quality ? 1000 : false),
   });
   const ready = useQuery(trpc.promotions.ready.queryOptions());
   const history = useQuery(
@@ -143,7 +145,7 @@ export function PromotionPreview({ batchId }: { batchId: string }) {
         pending={promote.isPending}
         error={promote.error?.message ?? null}
         nothingToDo={nothingToDo}
-        onPromote={() => promote.mutate({ batchId })}
+        onPromote={(overrideReason) => promote.mutate({ batchId, overrideReason })}
       />
 
       {p.update > 0 && (
@@ -216,7 +218,7 @@ function Outcome({
   pending: boolean;
   error: string | null;
   nothingToDo: boolean;
-  onPromote: () => void;
+  onPromote: (overrideReason?: string) => void;
 }) {
   const historyLink = (
     <Link href="/promotions#history" className="font-medium underline hover:no-underline">
@@ -254,11 +256,21 @@ function Outcome({
       </Notice>
     );
   }
+  if (!p.quality?.passed) {
+    return <GateOverride preview={p} pending={pending} error={error} onPromote={onPromote} />;
+  }
   return (
     <section aria-label="Promote" className="space-y-3 rounded-lg border border-slate-200 bg-white p-4">
       {error && <Notice tone="error">{error}</Notice>}
+      <p className="text-sm text-slate-600" data-testid="gate-status">
+        <span className="font-medium text-emerald-700">✓ Quality gate passed</span>: overall{" "}
+        <Link href={`/quality/batches/${p.batchId}`} className="font-medium underline hover:no-underline">
+          {p.quality.overall.toFixed(1)}
+        </Link>{" "}
+        ≥ {p.quality.minScore}.
+      </p>
       <div className="flex items-center gap-4">
-        <Button variant="primary" disabled={pending} onClick={onPromote}>
+        <Button variant="primary" disabled={pending} onClick={() => onPromote()}>
           {pending ? "Promoting…" : "Promote to production"}
         </Button>
         <p className="min-w-0 text-sm text-slate-500">
@@ -267,6 +279,73 @@ function Outcome({
             : `Applied to production.${p.dataset} in one transaction; readers never see half of it. It can be reverted from the history.`}
         </p>
       </div>
+    </section>
+  );
+}
+
+/**
+ * A batch failing its quality gate (or whose report is not computed yet) is not promoted unless an
+ * admin writes why it may go anyway; the server checks again, audits the override and keeps the
+ * reason on the promotion.
+ */
+function GateOverride({
+  preview: p,
+  pending,
+  error,
+  onPromote,
+}: {
+  preview: Preview;
+  pending: boolean;
+  error: string | null;
+  onPromote: (overrideReason?: string) => void;
+}) {
+  const [reason, setReason] = useState("");
+  const q = p.quality;
+  const enough = reason.trim().length >= 10;
+  return (
+    <section
+      aria-label="Quality gate"
+      data-testid="gate-status"
+      className="space-y-3 rounded-lg border border-red-300 bg-red-50 p-4"
+    >
+      {error && <Notice tone="error">{error}</Notice>}
+      <div>
+        <h2 className="text-sm font-semibold text-red-800">
+          {q ? "✕ This batch fails its quality gate" : "The quality report is still being computed"}
+        </h2>
+        <p className="mt-1 text-sm text-red-900">
+          {q ? (
+            <>
+              {q.failures.map((f) => `${f.score} ${f.value ?? "n/a"} < ${f.min}`).join("; ")}.{" "}
+              <Link
+                href={`/quality/batches/${p.batchId}`}
+                className="font-medium underline hover:no-underline"
+              >
+                Read the quality report
+              </Link>
+              . It can only be promoted if you override the gate with a written reason, which is audited and
+              kept with the promotion.
+            </>
+          ) : (
+            "Promotion waits for the quality gate; reload in a moment, or override it with a written reason."
+          )}
+        </p>
+      </div>
+      <label className="block text-sm">
+        <span className="font-medium text-slate-800">Reason for overriding the gate</span>
+        <textarea
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+          rows={2}
+          maxLength={2000}
+          placeholder="e.g. Known bad emails from the vendor; fixed upstream in tomorrow's file"
+          className="mt-1 block w-full rounded-md border border-slate-300 bg-white px-2.5 py-1.5 text-sm outline-none focus:border-teal-600 focus:ring-2 focus:ring-teal-600/20"
+        />
+        <span className="text-xs text-slate-500">At least 10 characters.</span>
+      </label>
+      <Button variant="danger" disabled={pending || !enough} onClick={() => onPromote(reason.trim())}>
+        {pending ? "Promoting…" : "Override the gate and promote"}
+      </Button>
     </section>
   );
 }

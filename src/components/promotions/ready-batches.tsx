@@ -55,6 +55,21 @@ export function ReadyBatches({ canPromote }: { canPromote: boolean }) {
         ),
     },
     { header: "Staged", cell: (b) => <DateTime value={b.stagedAt} format="ago" /> },
+    {
+      header: "Quality gate",
+      cell: (b) =>
+        b.quality ? (
+          <Link
+            href={`/quality/batches/${b.batchId}`}
+            className={`text-xs font-medium hover:underline ${b.quality.passed ? "text-emerald-700" : "text-red-700"}`}
+          >
+            {b.quality.passed ? "✓" : "✕"} {b.quality.overall.toFixed(1)}
+            {b.quality.passed ? "" : " · fails"}
+          </Link>
+        ) : (
+          <span className="text-xs text-slate-400">computing…</span>
+        ),
+    },
     { header: "Rows", className: "text-right", cell: (b) => count(b.rows) },
     {
       header: "Rejected",

@@ -7,6 +7,7 @@ import { datasetsRouter } from "./routers/datasets";
 import { jobsRouter } from "./routers/jobs";
 import { metricsRouter } from "./routers/metrics";
 import { promotionsRouter } from "./routers/promotions";
+import { qualityRouter } from "./routers/quality";
 import { queueRouter } from "./routers/queue";
 import { schedulesRouter } from "./routers/schedules";
 import { systemRouter } from "./routers/system";
@@ -25,6 +26,7 @@ export const appRouter = createTRPCRouter({
   promotions: promotionsRouter,
   queue: queueRouter,
   schedules: schedulesRouter,
+  quality: qualityRouter,
   audit: auditRouter,
   metrics: metricsRouter,
   alerts: alertsRouter,

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { datasetNameSchema } from "@/datasets/registry";
 import { datasetHistory } from "@/promotion/history";
 import { listPromotions, previewPromotion, readyBatches } from "@/promotion/preview";
-import { promoteBatch, revertPromotion } from "@/promotion/promote";
+import { promoteBatch, promoteInputSchema, revertPromotion } from "@/promotion/promote";
 import { adminProcedure, analystProcedure, createTRPCRouter } from "../trpc";
 
 export const promotionsRouter = createTRPCRouter({
@@ -18,8 +18,10 @@ export const promotionsRouter = createTRPCRouter({
     .input(z.object({ batchId: z.uuid() }))
     .query(({ ctx, input }) => previewPromotion(input.batchId, ctx.actor.role)),
   promote: adminProcedure
-    .input(z.object({ batchId: z.uuid() }))
-    .mutation(({ ctx, input }) => promoteBatch(input.batchId, ctx.actor)),
+    .input(promoteInputSchema.extend({ batchId: z.uuid() }))
+    .mutation(({ ctx, input }) =>
+      promoteBatch(input.batchId, ctx.actor, { overrideReason: input.overrideReason }),
+    ),
   revert: adminProcedure
     .input(z.object({ promotionId: z.uuid() }))
     .mutation(({ ctx, input }) => revertPromotion(input.promotionId, ctx.actor)),
