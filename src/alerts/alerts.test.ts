@@ -194,24 +194,23 @@ describe("each kind of rule fires once and resolves once", () => {
     expect(alert.summary).toBe("q_ds: latest batch scored 50.0 (needs 90.0)");
   });
 
-  it("a scheduled backup missed; without a backups table the rule stays quiet", async () => {
+  it("a scheduled backup missed: no successful backup within the allowed hours", async () => {
     const rule = await onlyRule("backup_missed", { maxAgeHours: 26 });
+    const backup = (status: string, finished: string) =>
+      db().query(
+        `INSERT INTO app.backups (status, created_by, finished_at) VALUES ($1, 'test', now() - $2::interval)`,
+        [status, finished],
+      );
+    await backup("succeeded", "2 hours");
     expect((await evaluateAlerts()).fired).toHaveLength(0);
-    // The backups feature's catalog, reduced to what the rule reads.
-    await db().query(
-      "CREATE TABLE app.backups (id uuid PRIMARY KEY, status text NOT NULL, finished_at timestamptz)",
-    );
-    await db().query("INSERT INTO app.backups VALUES ($1, 'succeeded', now() - interval '2 hours')", [
-      randomUUID(),
-    ]);
     const alert = await firesAndResolvesOnce(
       rule.id,
       // The recent backup ages past the limit; a failed one does not count.
-      () =>
-        db().query(
-          "UPDATE app.backups SET finished_at = now() - interval '30 hours'; INSERT INTO app.backups VALUES (gen_random_uuid(), 'failed', now())",
-        ),
-      () => db().query("INSERT INTO app.backups VALUES ($1, 'succeeded', now())", [randomUUID()]),
+      async () => {
+        await db().query("UPDATE app.backups SET finished_at = now() - interval '30 hours'");
+        await backup("failed", "0 hours");
+      },
+      () => backup("succeeded", "0 hours"),
     );
     expect(alert.summary).toMatch(/^last successful backup 30\.0 h ago \(allowed 26 h\)$/);
   });
