@@ -53,7 +53,6 @@ const ms = (v: number | null | undefined) =>
       : v < 10_000
         ? `${(v / 1000).toFixed(1)} s`
         : formatDuration(v / 1000);
-  v === null || v === undefined ? "—" : v < 1000 ? `${Math.round(v)} ms` : formatDuration(v / 1000);
 
 function ChartCard({
   title,
