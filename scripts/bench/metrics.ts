@@ -21,7 +21,7 @@ import { closeDb } from "@/db/prisma";
 import { prepareDatabase } from "@/db/setup";
 import { connectTo } from "@/env";
 import { prometheusMetrics } from "@/metrics/prometheus";
-import { rollUpMetrics, sampleMetrics } from "@/metrics/samples";
+import { recordMinute, rollUpMetrics } from "@/metrics/samples";
 import { healthSummary } from "@/metrics/summary";
 import { graphileLogger } from "@/queue/graphile-logger";
 
@@ -112,7 +112,8 @@ async function main() {
       await createRule({ name: kind, kind, params }, SYSTEM);
     }
 
-    const sample = await timeIt("metrics sample (per minute)", () => sampleMetrics(p));
+    await timeIt("first count of the history", () => recordMinute(p), 1);
+    const sample = await timeIt("metrics sample (per minute)", () => recordMinute(p));
     const evaluate = await timeIt("alert evaluation (per min)", () => evaluateAlerts());
     await timeIt("roll-up (every 5 min)", () => rollUpMetrics(p));
     await timeIt("Prometheus scrape", () => prometheusMetrics());
@@ -127,7 +128,7 @@ async function main() {
     let stop = false;
     const noise = (async () => {
       while (!stop) {
-        await sampleMetrics(p);
+        await recordMinute(p);
         await evaluateAlerts();
         ticks++;
         await new Promise((r) => setTimeout(r, 1000));
