@@ -6,7 +6,7 @@ import { makeApiKey, setUpTestDatabase } from "../../test/database";
 import { nextRoute } from "../../test/next-route";
 import { HOUSEKEEPING_CRON, scheduleCron } from "../../workers/crontab";
 import { prometheusMetrics } from "./prometheus";
-import { rollUpMetrics, sampleMetrics } from "./samples";
+import { recordMinute, rollUpMetrics, sampleMetrics } from "./samples";
 import { metricSeries } from "./series";
 import { healthSummary } from "./summary";
 
@@ -176,6 +176,8 @@ describe("Prometheus", () => {
   }
 
   it("exposes depth, throughput, durations, rows, quality and workers with the right values", async () => {
+    // The counters count jobs once they settled (a minute after finishing): all of them by now.
+    await recordMinute(pool(), new Date(Date.now() + 120_000));
     const { contentType, body } = await prometheusMetrics();
     expect(contentType).toMatch(/^text\/plain; version=0\.0\.4/);
     const m = parse(body);
@@ -195,6 +197,25 @@ describe("Prometheus", () => {
     expect(m.get("sluice_alerts_open")).toBe(0);
     expect(body).toContain("# TYPE sluice_job_duration_seconds histogram");
     expect(body).toContain("# TYPE sluice_jobs_finished_total counter");
+  });
+
+  it("counts each finished job once however often the totals advance", async () => {
+    await recordMinute(pool(), new Date(Date.now() + 180_000));
+    await recordMinute(pool(), new Date(Date.now() + 180_000));
+    const m = parse((await prometheusMetrics()).body);
+    expect(m.get('sluice_jobs_finished_total{task="ping",status="succeeded"}')).toBe(5);
+    // One more, finishing after the totals' watermark (the test runs the clock ahead).
+    await finishedJob({
+      status: "failed",
+      finishedAt: new Date(Date.now() + 150_000),
+      waitMs: 10,
+      runMs: 20,
+    });
+    await recordMinute(pool(), new Date(Date.now() + 300_000));
+    const after = parse((await prometheusMetrics()).body);
+    expect(after.get('sluice_jobs_finished_total{task="ping",status="failed"}')).toBe(2);
+    expect(after.get('sluice_job_duration_seconds_bucket{task="ping",le="0.1"}')).toBe(1);
+    expect(after.get('sluice_job_duration_seconds_count{task="ping"}')).toBe(7);
   });
 
   it("reports rows ingested and the latest quality score per dataset", async () => {

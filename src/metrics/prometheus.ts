@@ -6,9 +6,7 @@ import { QUEUE_STATES } from "@/queue/overview";
 import { PRIORITIES } from "@/queue/priorities";
 import { countLiveWorkers } from "@/queue/worker-registry";
 import { currentDepth } from "./samples";
-
-/** Upper bounds (seconds) of the job duration histogram's buckets. */
-export const DURATION_BUCKETS = [0.1, 0.5, 1, 5, 15, 60, 300, 900, 3600];
+import { DURATION_BUCKETS } from "./totals";
 
 /** True when the request carries the configured scrape token (compared in constant time). */
 export function hasScrapeToken(headers: Headers): boolean {
@@ -29,17 +27,14 @@ async function snapshot() {
     currentDepth(db),
     countLiveWorkers(db),
     db.query<{ task: string; status: string; n: string }>(
-      `SELECT type AS task, status::text, count(*)::bigint AS n FROM app.jobs
-       WHERE status IN ('succeeded', 'failed', 'cancelled') GROUP BY 1, 2`,
+      "SELECT task, status, jobs AS n FROM app.metric_job_totals ORDER BY task, status",
     ),
     db.query<{ task: string; buckets: string[]; sum: number; n: string }>(
-      `SELECT type AS task,
-              ARRAY[${DURATION_BUCKETS.map((_, i) => `count(*) FILTER (WHERE d <= ($1::float8[])[${i + 1}])`).join(", ")}]::text[] AS buckets,
-              sum(d)::float8 AS sum, count(*)::bigint AS n
-       FROM (SELECT type, EXTRACT(EPOCH FROM finished_at - started_at)::float8 AS d, status FROM app.jobs
-             WHERE status IN ('succeeded', 'failed') AND started_at IS NOT NULL AND finished_at IS NOT NULL) j
-       GROUP BY type`,
-      [DURATION_BUCKETS],
+      `WITH t AS (SELECT * FROM app.metric_job_totals WHERE status IN ('succeeded', 'failed') AND duration_count > 0),
+            b AS (SELECT task, i, sum(v) AS v FROM t, unnest(duration_buckets) WITH ORDINALITY AS u(v, i) GROUP BY task, i),
+            s AS (SELECT task, sum(duration_sum)::float8 AS sum, sum(duration_count)::bigint AS n FROM t GROUP BY task)
+       SELECT s.task, ARRAY(SELECT b.v::text FROM b WHERE b.task = s.task ORDER BY b.i) AS buckets, s.sum, s.n
+       FROM s ORDER BY s.task`,
     ),
     db.query<{ dataset: string; valid: string; rejected: string }>(
       `SELECT d.name AS dataset, COALESCE(sum(b.valid), 0)::bigint AS valid, COALESCE(sum(b.rejected), 0)::bigint AS rejected
@@ -81,7 +76,7 @@ export async function prometheusMetrics(): Promise<{ contentType: string; body: 
   });
   new Counter({
     name: "sluice_jobs_finished_total",
-    help: "Sluice jobs finished, by task and outcome (succeeded, failed, cancelled).",
+    help: "Sluice jobs finished, by task and outcome (succeeded, failed, cancelled); counted a minute or two after they finish.",
     labelNames: ["task", "status"],
     registers: [registry],
     collect() {

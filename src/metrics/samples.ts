@@ -1,7 +1,9 @@
 import type pg from "pg";
+import { withTransaction } from "@/db/transaction";
 import { STATE_SQL } from "@/queue/overview";
 import { PRIORITIES, type Priority, priorityFromGraphile } from "@/queue/priorities";
 import { countLiveWorkers } from "@/queue/worker-registry";
+import { advanceJobTotals } from "./totals";
 
 type Queryable = Pick<pg.ClientBase, "query">;
 
@@ -204,4 +206,10 @@ export async function rollUpMetrics(
     [now, MINUTE_RETENTION_DAYS, HOUR_RETENTION_DAYS],
   );
   return { hours, deleted: deleted.rowCount ?? 0 };
+}
+
+/** The `metrics_sample` task: the minute's sample, then the Prometheus totals advanced. */
+export async function recordMinute(pool: pg.Pool, now = new Date()): Promise<void> {
+  await sampleMetrics(pool, now);
+  await withTransaction(pool, (c) => advanceJobTotals(c, now));
 }

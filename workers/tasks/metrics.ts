@@ -1,9 +1,9 @@
 import { pool } from "@/db/pool";
-import { rollUpMetrics, sampleMetrics } from "@/metrics/samples";
+import { recordMinute, rollUpMetrics } from "@/metrics/samples";
 import { systemTask } from "../system-task";
 
 export const metricsSample = systemTask("metrics_sample", async () => {
-  await sampleMetrics(pool());
+  await recordMinute(pool());
 });
 
 export const metricsRollup = systemTask("metrics_rollup", async () => {

@@ -99,3 +99,24 @@ CREATE TABLE "app"."webhook_deliveries" (
 CREATE INDEX "webhook_deliveries_created_at_idx" ON "app"."webhook_deliveries"("created_at");
 ALTER TABLE "app"."webhook_deliveries" ADD CONSTRAINT "webhook_deliveries_webhook_id_fkey" FOREIGN KEY ("webhook_id") REFERENCES "app"."alert_webhooks"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 ALTER TABLE "app"."webhook_deliveries" ADD CONSTRAINT "webhook_deliveries_alert_id_fkey" FOREIGN KEY ("alert_id") REFERENCES "app"."alerts"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- Cumulative job counts and duration histograms for Prometheus counters, advanced by the sampler
+-- over what finished since `upto` (so a scrape reads a few rows, not the whole job history).
+CREATE TABLE "app"."metric_job_totals" (
+    "task" TEXT NOT NULL,
+    "status" TEXT NOT NULL,
+    "jobs" BIGINT NOT NULL DEFAULT 0,
+    "duration_sum" DOUBLE PRECISION NOT NULL DEFAULT 0,
+    "duration_count" BIGINT NOT NULL DEFAULT 0,
+    "duration_buckets" BIGINT[] NOT NULL DEFAULT '{}',
+
+    CONSTRAINT "metric_job_totals_pkey" PRIMARY KEY ("task", "status")
+);
+CREATE TABLE "app"."metric_job_totals_watermark" (
+    "id" INTEGER NOT NULL DEFAULT 1,
+    "upto" TIMESTAMPTZ(6),
+
+    CONSTRAINT "metric_job_totals_watermark_pkey" PRIMARY KEY ("id"),
+    CONSTRAINT "metric_job_totals_watermark_one_row" CHECK ("id" = 1)
+);
+INSERT INTO "app"."metric_job_totals_watermark" ("id") VALUES (1);
