@@ -36,14 +36,17 @@ async function promote(request: APIRequestContext, key: string, fileName: string
   const { jobId, batchId } = (await res.json()) as { jobId: string; batchId: string };
   await expect
     .poll(
-      async () =>
-        ((await (await request.get(`/api/v1/jobs/${jobId}`, { headers: auth })).json()) as { status: string })
-          .status,
-      {
-        timeout: 45_000,
+      async () => {
+        // Promotion waits for the quality report, computed just after staging.
+        const job = (await (await request.get(`/api/v1/jobs/${jobId}`, { headers: auth })).json()) as {
+          status: string;
+          qualityScore: number | null;
+        };
+        return job.qualityScore === null ? job.status : `${job.status}, scored`;
       },
+      { timeout: 45_000 },
     )
-    .toBe("succeeded");
+    .toBe("succeeded, scored");
   const promoted = await request.post(`/api/v1/batches/${batchId}/promote`, { headers: auth });
   expect(promoted.status(), await promoted.text()).toBe(200);
 }

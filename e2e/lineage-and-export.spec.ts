@@ -41,11 +41,16 @@ async function stage(request: APIRequestContext, key: string, fileName: string, 
         const job = await request.get(`/api/v1/jobs/${jobId}`, {
           headers: { Authorization: `Bearer ${key}` },
         });
-        return ((await job.json()) as { status: string }).status;
+        // Promotion waits for the quality report, computed just after staging.
+        const { status, qualityScore } = (await job.json()) as {
+          status: string;
+          qualityScore: number | null;
+        };
+        return qualityScore === null ? status : `${status}, scored`;
       },
       { timeout: 60_000, intervals: [250, 500, 1000] },
     )
-    .toBe("succeeded");
+    .toBe("succeeded, scored");
   return { jobId, batchId };
 }
 

@@ -3,6 +3,7 @@ import { SYSTEM } from "@/auth/actor";
 import { applyDataset, parseDefinition } from "@/datasets/registry";
 import { pool } from "@/db/pool";
 import { db } from "@/db/prisma";
+import { runScheduleNow } from "@/schedules/schedules";
 import { createCaller } from "@/server/api/root";
 import * as promoteRoute from "../../app/api/v1/batches/[id]/promote/route";
 import * as qualityRoute from "../../app/api/v1/batches/[id]/quality/route";
@@ -229,8 +230,9 @@ describe("the quality gate at promotion", () => {
     ).toBeNull();
   });
 
-  it("the production check, queued as cron would with {}, records a production report", async () => {
-    await pool().query(`SELECT graphile_worker.add_job('quality_production_check', '{}'::json)`);
+  it("the production check, fired by its default schedule, records a production report", async () => {
+    // The worker seeded the defaults at start; running one now fires it exactly as the 4-hourly tick does.
+    await runScheduleNow("production-quality-check", SYSTEM);
     const report = await vi.waitFor(
       async () => {
         const r = await db().qualityReport.findFirst({
