@@ -43,7 +43,7 @@ export async function failureGroups(
      LEFT JOIN LATERAL (
        SELECT x.error, x.type FROM app.jobs x
        WHERE x.status = 'failed' AND x.error_fingerprint = g.fingerprint
-       ORDER BY x.finished_at DESC NULLS LAST LIMIT 1) e ON true
+       ORDER BY x.finished_at DESC LIMIT 1) e ON true
      ORDER BY g.count DESC, g.last_seen DESC`,
     params,
   );
