@@ -36,6 +36,8 @@ test("an operator retries a failure group, pauses a queue, reschedules and cance
   await page.goto("/queue");
   await page.getByRole("button", { name: "Pause priority background" }).click();
   await expect(page.getByRole("list", { name: "Paused queues and datasets" })).toContainText("background");
+  // The pause answers once every worker has seen it (about a second); its button is then enabled again.
+  await expect(page.getByRole("button", { name: "Resume priority background" }).first()).toBeEnabled();
   const waiting = await trpcMutation<{ id: string }>(page.request, "jobs.ping", { priority: "background" });
   await page.goto(`/jobs/${waiting.id}`);
   await expect(page.getByTestId("job-status")).toHaveText("queued");

@@ -130,6 +130,11 @@ export async function listJobs(input: z.input<typeof jobListInput>, actor: Actor
       `(j.created_at, j.id) ${desc ? "<" : ">"} ($${params.length - 1}::timestamptz, $${params.length}::uuid)`,
     );
   }
+  // With text search, matches are found by the trigram index first and then ordered (OFFSET 0
+  // keeps the planner from walking the time index and filtering a million rows for a rare word).
+  const matches = q.q
+    ? `(SELECT * FROM app.jobs j WHERE ${where.join(" AND ")} OFFSET 0) j`
+    : `app.jobs j WHERE ${where.join(" AND ")}`;
   params.push(q.limit + 1);
   const dir = desc ? "DESC" : "ASC";
   const { rows } = await pool().query<JobRow>(
@@ -137,7 +142,7 @@ export async function listJobs(input: z.input<typeof jobListInput>, actor: Actor
        j.attempts, j.run_at, j.created_at, j.created_at::text AS cursor_at, j.started_at, j.finished_at,
        u.file_name, u.created_by AS upload_by, cu.email AS creator,
        b.id AS batch_id, b.rows, b.valid, b.rejected, b.duplicates
-     FROM (SELECT * FROM app.jobs j WHERE ${where.join(" AND ")}
+     FROM (SELECT * FROM ${matches}
            ORDER BY j.created_at ${dir}, j.id ${dir} LIMIT $${params.length}) j
      LEFT JOIN app.datasets d ON d.id = j.dataset_id
      LEFT JOIN app.batches b ON b.job_id = j.id

@@ -98,7 +98,8 @@ export function FailureGroups({ filter, canRetry }: { filter: Filter; canRetry: 
                   {g.fingerprint ?? "(no message)"}
                 </p>
                 <p className="truncate text-xs text-slate-500" title={g.example ?? ""}>
-                  e.g. {g.example ?? "—"} · {g.tasks.join(", ")}
+                  e.g. {g.example ?? "—"}
+                  {g.task ? ` · ${g.task}` : ""}
                 </p>
               </td>
               <td className="px-3 py-2 text-right font-semibold tabular-nums text-red-700">

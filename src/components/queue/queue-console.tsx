@@ -37,8 +37,10 @@ export function QueueConsole({ isAdmin }: { isAdmin: boolean }) {
   const queryClient = useQueryClient();
   const sub = useSubscription(trpc.queue.live.subscriptionOptions());
   const o = sub.data?.data as Overview | undefined;
+  const [windowMinutes, setWindow] = useState(1);
+  const windowId = useId();
   const forecast = useQuery({
-    ...trpc.queue.forecast.queryOptions({ windowMinutes: 5 }),
+    ...trpc.queue.forecast.queryOptions({ windowMinutes }),
     refetchInterval: 5_000,
   });
   // A new snapshot means work moved: refresh the forecast with it (at most once a second).
@@ -126,10 +128,25 @@ export function QueueConsole({ isAdmin }: { isAdmin: boolean }) {
             </tbody>
           </table>
         </div>
-        <p className="mt-2 text-xs text-slate-500">
-          Forecast: jobs finished over the last {forecast.data?.windowMinutes ?? 5} minutes against jobs
-          arriving; the backlog counts Sluice jobs (an upload is one job however many chunks it has).
-        </p>
+        <div className="mt-2 flex flex-wrap items-center gap-2 text-xs text-slate-500">
+          <label htmlFor={windowId}>Forecast from the last</label>
+          <Select
+            id={windowId}
+            size="sm"
+            value={windowMinutes}
+            onChange={(e) => setWindow(Number(e.target.value))}
+          >
+            {[1, 5, 15, 60].map((m) => (
+              <option key={m} value={m}>
+                {m} min
+              </option>
+            ))}
+          </Select>
+          <span>
+            of jobs finished against jobs arriving; the backlog counts Sluice jobs (an upload is one job
+            however many chunks it has).
+          </span>
+        </div>
       </Panel>
 
       <div className="grid gap-4 lg:grid-cols-2">
