@@ -128,12 +128,23 @@ export async function getJob(key: string, jobId: string): Promise<JobView> {
   return (await res.json()) as JobView;
 }
 
-/**
- * Waits until the job has finished (succeeded or failed) and answers it as the API shows it. A load
- * that succeeded is finished once its quality report (a follow-up task) is there too: promotion
- * waits for it.
- */
+/** Waits until the job has finished (succeeded or failed) and answers it as the API shows it. */
 export async function finishedJob(key: string, jobId: string, timeout = 20_000): Promise<JobView> {
+  return vi.waitFor(
+    async () => {
+      const job = await getJob(key, jobId);
+      expect(["succeeded", "failed", "cancelled"]).toContain(job.status);
+      return job;
+    },
+    { timeout, interval: 100 },
+  );
+}
+
+/**
+ * Like finishedJob, and a load that succeeded also has its quality report (a follow-up task the
+ * worker runs just after): promotion's gate needs it.
+ */
+export async function promotableJob(key: string, jobId: string, timeout = 20_000): Promise<JobView> {
   return vi.waitFor(
     async () => {
       const job = await getJob(key, jobId);

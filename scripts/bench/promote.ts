@@ -17,29 +17,15 @@ import { closeDb, db } from "@/db/prisma";
 import { prepareDatabase } from "@/db/setup";
 import { connectTo } from "@/env";
 import { promoteBatch, revertPromotion } from "@/promotion/promote";
+import { benchListings, benchListingsColumns } from "./listings-dataset";
 
 const { values } = parseArgs({ options: { rows: { type: "string", default: "1000000" } } });
 const n = Number(values.rows);
 const dir = path.resolve(import.meta.dirname, "../../.data/bench-promote");
 const log = (m: string) => console.log(`[bench] ${m}`);
 
-const definition = {
-  name: "bench_listings",
-  title: "Bench listings",
-  key: ["external_id"],
-  columns: [
-    { name: "external_id", type: "integer", required: true },
-    { name: "domain", type: "domain" },
-    { name: "email", type: "email" },
-    { name: "country", type: "enum", values: ["US", "GB", "DE", "FR", "JP", "BR"] },
-    { name: "price", type: "decimal" },
-    { name: "rating", type: "decimal" },
-    { name: "created_at", type: "timestamp" },
-    { name: "url", type: "url" },
-    { name: "name", type: "text" },
-  ],
-};
-const cols = "external_id, domain, email, country, price, rating, created_at, url, name";
+const definition = benchListings;
+const cols = benchListingsColumns;
 /** Row i's values; `version` changes price and name (the "changed" rows). */
 const rowSql = (version: string) => `g, 'shop' || g || '.example.com', 'info@shop' || g || '.example.com',
   (ARRAY['US','GB','DE','FR','JP','BR'])[1 + g % 6], round((g % 10000) / 7.0 + ${version}, 2), (g % 50) / 10.0,

@@ -16,6 +16,7 @@ import { makeApiKey, makeUser, setUpTestDatabase } from "../../test/database";
 import {
   applySample,
   finishedJob,
+  promotableJob,
   setUpUploadDir,
   setUpWorker,
   toCsv,
@@ -76,7 +77,7 @@ async function stageAndPromote(rows: (string | number)[][]): Promise<string> {
   const accepted = await uploadAccepted(admin, "listings", toCsv([header, ...rows]), {
     fileName: `b-${randomBytes(3).toString("hex")}.csv`,
   });
-  expect((await finishedJob(admin, accepted.jobId)).status).toBe("succeeded");
+  expect((await promotableJob(admin, accepted.jobId)).status).toBe("succeeded");
   const res = await promoteRoute.POST(
     new Request(`${BASE}/x`, { method: "POST", headers: { authorization: `Bearer ${admin}` } }),
     { params: Promise.resolve({ id: accepted.batchId }) },

@@ -10,7 +10,7 @@ import * as lineageRoute from "../../app/api/v1/batches/[id]/lineage/route";
 import * as historyRoute from "../../app/api/v1/datasets/[name]/history/route";
 import * as productionRowsRoute from "../../app/api/v1/datasets/[name]/rows/route";
 import { type ApiKeyActor, makeApiKey, setUpTestDatabase } from "../../test/database";
-import { finishedJob, setUpUploadDir, setUpWorker, toCsv, uploadAccepted } from "../../test/ingest";
+import { promotableJob, setUpUploadDir, setUpWorker, toCsv, uploadAccepted } from "../../test/ingest";
 import { nextRoute } from "../../test/next-route";
 import { promoteBatch, revertPromotion } from "./promote";
 
@@ -48,7 +48,7 @@ let analyst: { key: string; actor: ApiKeyActor };
 
 async function stage(dataset: string, csv: string, fileName = `${dataset}.csv`) {
   const accepted = await uploadAccepted(admin.key, dataset, csv, { fileName });
-  expect((await finishedJob(admin.key, accepted.jobId)).status).toBe("succeeded");
+  expect((await promotableJob(admin.key, accepted.jobId)).status).toBe("succeeded");
   return accepted;
 }
 

@@ -16,6 +16,7 @@ import {
   finishedJob,
   getBatchRows,
   getRejectsCsv,
+  promotableJob,
   setUpUploadDir,
   setUpWorker,
   toCsv,
@@ -72,7 +73,7 @@ beforeAll(async () => {
   const accepted = await uploadAccepted(admin.key, "people", toCsv(ROWS as (string | number)[][]), {
     fileName: "people.csv",
   });
-  expect((await finishedJob(admin.key, accepted.jobId)).status).toBe("succeeded");
+  expect((await promotableJob(admin.key, accepted.jobId)).status).toBe("succeeded");
   batchId = accepted.batchId;
   // The rows carry defects on purpose (a rejected email), so the gate needs an admin's override.
   await promoteBatch(batchId, admin.actor, { overrideReason: "export test: its defects are the point" });

@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { SYSTEM } from "@/auth/actor";
 import { applyDataset, parseDefinition } from "@/datasets/registry";
-import { pool } from "@/db/pool";
 import { db } from "@/db/prisma";
 import { runScheduleNow } from "@/schedules/schedules";
 import { createCaller } from "@/server/api/root";

@@ -120,7 +120,7 @@ async function duplicateShapes(pool: pg.Pool, def: DatasetDefinition, batchId: s
 export async function computeQualityReport(pool: pg.Pool, batchId: string): Promise<void> {
   const started = Date.now();
   const batch = await db().batch.findUnique({ where: { id: batchId }, include: { dataset: true } });
-  if (!batch || batch.status !== "staged") return;
+  if (batch?.status !== "staged") return;
   const def = parseDefinition(batch.dataset.definition);
   const staged = batch.valid;
   const checked = batch.valid + batch.rejected;

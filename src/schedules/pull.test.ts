@@ -200,9 +200,23 @@ describe("pull sources", () => {
     }
   });
 
-  it("loads changed content again, without promoting when the source does not ask to", async () => {
+  it("loads changed content again; a dataset without auto-promotion only stages it", async () => {
+    // Auto-promotion is the dataset's choice (it would promote every passing batch, pulled or not).
+    await applyDataset(
+      {
+        name: "cities_manual",
+        title: "Cities (promoted by hand)",
+        key: ["code"],
+        columns: [
+          { name: "code", type: "text", required: true },
+          { name: "name", type: "text", required: true },
+        ],
+        quality: { minScore: 50 },
+      },
+      SYSTEM,
+    );
     await createPullSource(
-      { name: "cities-stage-only", url: `${base}/cities2.csv`, dataset: "cities", cron: "0 * * * *" },
+      { name: "cities-stage-only", url: `${base}/cities2.csv`, dataset: "cities_manual", cron: "0 * * * *" },
       admin,
     );
     answer = { status: 200, body: `${CITIES}MAD,Madrid\n` };
@@ -211,7 +225,12 @@ describe("pull sources", () => {
     const [pull] = await listPulls("cities-stage-only");
     const batch = await db().batch.findUniqueOrThrow({ where: { id: pull!.batchId! } });
     expect(batch).toMatchObject({ status: "staged", valid: 4 });
-    expect(await productionCount()).toBe(3);
+    // Give a wrongly queued promotion time to happen before looking.
+    await vi.waitFor(async () =>
+      expect(await db().qualityReport.count({ where: { batchId: batch.id } })).toBe(1),
+    );
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(await db().promotion.count({ where: { batchId: batch.id } })).toBe(0);
     expect(requests).toBeGreaterThanOrEqual(5);
   });
 });

@@ -1,0 +1,20 @@
+/** The dataset the database-level benches (promote, backup) fill: the DESIGN.md listings shape. */
+export const benchListings = {
+  name: "bench_listings",
+  title: "Bench listings",
+  key: ["external_id"],
+  columns: [
+    { name: "external_id", type: "integer", required: true },
+    { name: "domain", type: "domain" },
+    { name: "email", type: "email" },
+    { name: "country", type: "enum", values: ["US", "GB", "DE", "FR", "JP", "BR"] },
+    { name: "price", type: "decimal" },
+    { name: "rating", type: "decimal" },
+    { name: "created_at", type: "timestamp" },
+    { name: "url", type: "url" },
+    { name: "name", type: "text" },
+  ],
+};
+
+export const benchListingsColumns =
+  "external_id, domain, email, country, price, rating, created_at, url, name";
