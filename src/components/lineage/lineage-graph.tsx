@@ -6,8 +6,8 @@ import { DateTime } from "../ui/date-time";
 
 type Lineage = RouterOutputs["batches"]["lineage"];
 
-/** Where the quality report of a batch is read. */
-export const qualityReportHref = (batchId: string) => `/api/v1/batches/${batchId}/quality`;
+/** The quality report page of a batch. */
+export const qualityReportHref = (batchId: string) => `/quality/batches/${batchId}`;
 
 type Tone = "done" | "pending" | "bad";
 
