@@ -10,18 +10,22 @@ export const MAX_SHAPES = 500;
 export const OTHER_SHAPE = "(other)";
 const MAX_CHARS = 60;
 
+/** Reused for every value: the shape's character codes, built without growing a string. */
+const codes = new Uint16Array(MAX_CHARS);
+
 export function shapeOf(value: string): string {
-  let out = "";
+  let m = 0;
   let last = -1;
   const n = Math.min(value.length, MAX_CHARS);
   for (let i = 0; i < n; i++) {
     const c = value.charCodeAt(i);
     const k = c >= 97 && c <= 122 ? 97 : c >= 65 && c <= 90 ? 65 : c >= 48 && c <= 57 ? 57 : c;
     if (k !== last || (k !== 97 && k !== 65 && k !== 57)) {
-      out += String.fromCharCode(k);
+      codes[m++] = k;
       last = k;
     }
   }
+  const out = String.fromCharCode.apply(null, codes.subarray(0, m) as unknown as number[]);
   return value.length > MAX_CHARS ? `${out}…` : out;
 }
 
