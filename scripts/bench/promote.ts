@@ -17,6 +17,7 @@ import { closeDb, db } from "@/db/prisma";
 import { prepareDatabase } from "@/db/setup";
 import { connectTo } from "@/env";
 import { promoteBatch, revertPromotion } from "@/promotion/promote";
+import { computeQualityReport } from "@/quality/report";
 import { benchListings, benchListingsColumns } from "./listings-dataset";
 
 const { values } = parseArgs({ options: { rows: { type: "string", default: "1000000" } } });
@@ -88,6 +89,8 @@ async function main() {
        SELECT $1, g, g + 1, ${rowSql("1")} FROM generate_series($2::int, $3::int) g`,
       [batch.id, n - changed + 1, n + fresh],
     );
+    // The counts a load would have left on the batch (the quality report reads them).
+    await p.query("UPDATE app.batches SET rows = $2, valid = $2 WHERE id = $1", [batch.id, n + fresh]);
     await p.query("VACUUM ANALYZE staging.bench_listings");
     const before = await checksum();
 
@@ -100,6 +103,8 @@ async function main() {
       .filter((c) => c !== "external_id")
       .map((c) => `${c} = EXCLUDED.${c}`)
       .join(", ");
+    // Promotion is gated on the batch's quality report: compute it as the worker would, untimed.
+    await computeQualityReport(p, batch.id);
     let t0 = performance.now();
     await p.query(
       `INSERT INTO bench_reference (${cols}, _batch_id, _hash)
