@@ -249,54 +249,53 @@ function History({ schedule: s }: { schedule: Schedule }) {
           {pulls.isPending ? (
             <p className="text-xs text-slate-400">Loading…</p>
           ) : pulls.data?.length ? (
-            <table
-              className="w-full rounded-md border border-slate-200 bg-white text-xs"
-              aria-label={`Pulls of ${s.name}`}
-            >
-              <thead className="text-left text-slate-500">
-                <tr>
-                  <th className="px-3 py-1.5 font-medium">When</th>
-                  <th className="px-3 py-1.5 font-medium">Status</th>
-                  <th className="px-3 py-1.5 font-medium">HTTP</th>
-                  <th className="px-3 py-1.5 text-right font-medium">Size</th>
-                  <th className="px-3 py-1.5 font-medium">Batch</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {pulls.data.map((p) => (
-                  <Fragment key={p.id}>
-                    <tr>
-                      <td className="px-3 py-1.5">
-                        <DateTime value={p.startedAt} format="seconds" />
-                      </td>
-                      <td className="px-3 py-1.5">
-                        <OutcomeBadge status={p.status} />
-                      </td>
-                      <td className="px-3 py-1.5 tabular-nums">{p.httpStatus ?? "—"}</td>
-                      <td className="whitespace-nowrap px-3 py-1.5 text-right tabular-nums">
-                        {p.bytes === null ? "—" : formatBytes(p.bytes)}
-                      </td>
-                      <td className="whitespace-nowrap px-3 py-1.5">
-                        {p.batch ? (
-                          <Link href={`/jobs/${p.batch.jobId}`} className="text-teal-800 hover:underline">
-                            {p.batch.status} · {p.batch.valid} rows
-                          </Link>
-                        ) : (
-                          <span className="text-slate-400">—</span>
-                        )}
-                      </td>
-                    </tr>
-                    {p.error && (
+            <div className="overflow-x-auto rounded-md border border-slate-200 bg-white">
+              <table className="w-full text-xs" aria-label={`Pulls of ${s.name}`}>
+                <thead className="text-left text-slate-500">
+                  <tr>
+                    <th className="px-2 py-1.5 font-medium">When</th>
+                    <th className="px-2 py-1.5 font-medium">Status</th>
+                    <th className="px-2 py-1.5 font-medium">HTTP</th>
+                    <th className="px-2 py-1.5 text-right font-medium">Size</th>
+                    <th className="px-2 py-1.5 font-medium">Batch</th>
+                  </tr>
+                </thead>
+                <tbody className="divide-y divide-slate-100">
+                  {pulls.data.map((p) => (
+                    <Fragment key={p.id}>
                       <tr>
-                        <td colSpan={5} className="px-3 pb-1.5 text-red-700">
-                          {p.error}
+                        <td className="px-2 py-1.5">
+                          <DateTime value={p.startedAt} format="seconds" />
+                        </td>
+                        <td className="px-2 py-1.5">
+                          <OutcomeBadge status={p.status} />
+                        </td>
+                        <td className="px-2 py-1.5 tabular-nums">{p.httpStatus ?? "—"}</td>
+                        <td className="whitespace-nowrap px-2 py-1.5 text-right tabular-nums">
+                          {p.bytes === null ? "—" : formatBytes(p.bytes)}
+                        </td>
+                        <td className="whitespace-nowrap px-2 py-1.5">
+                          {p.batch ? (
+                            <Link href={`/jobs/${p.batch.jobId}`} className="text-teal-800 hover:underline">
+                              {p.batch.status} · {p.batch.valid} rows
+                            </Link>
+                          ) : (
+                            <span className="text-slate-400">—</span>
+                          )}
                         </td>
                       </tr>
-                    )}
-                  </Fragment>
-                ))}
-              </tbody>
-            </table>
+                      {p.error && (
+                        <tr>
+                          <td colSpan={5} className="px-2 pb-1.5 text-red-700">
+                            {p.error}
+                          </td>
+                        </tr>
+                      )}
+                    </Fragment>
+                  ))}
+                </tbody>
+              </table>
+            </div>
           ) : (
             <p className="text-xs text-slate-500">Not pulled yet.</p>
           )}
