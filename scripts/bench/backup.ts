@@ -26,7 +26,7 @@ import { closePool, pool } from "@/db/pool";
 import { closeDb, db } from "@/db/prisma";
 import { prepareDatabase } from "@/db/setup";
 import { connectTo } from "@/env";
-import { benchListings, benchListingsColumns } from "./listings-dataset";
+import { benchListings, benchListingsColumns, benchProductionChecksum } from "./listings-dataset";
 
 const { values } = parseArgs({ options: { rows: { type: "string", default: "1000000" } } });
 const n = Number(values.rows);
@@ -64,7 +64,7 @@ async function main() {
       [n],
     );
     await p.query("VACUUM ANALYZE");
-    const before = await checksum();
+    const before = await benchProductionChecksum(p);
     const tables = await tablesToCopy(p);
     const raw = path.join(dir, "raw");
     await mkdir(raw, { recursive: true });
@@ -112,7 +112,7 @@ async function main() {
     t0 = performance.now();
     const restored = await restoreBackup(id, {}, SYSTEM);
     const restore = (performance.now() - t0) / 1000;
-    const after = await checksum();
+    const after = await benchProductionChecksum(p);
 
     const mb = rawBytes / 1024 / 1024;
     const rate = (s: number) =>
@@ -136,13 +136,6 @@ async function main() {
     await closeDb();
     await closePool();
     await pg.stop();
-  }
-
-  async function checksum() {
-    const { rows } = await p.query(
-      "SELECT md5(string_agg(md5(t::text), '' ORDER BY t.external_id)) AS sum FROM production.bench_listings t",
-    );
-    return rows[0].sum as string;
   }
 }
 

@@ -18,3 +18,13 @@ export const benchListings = {
 
 export const benchListingsColumns =
   "external_id, domain, email, country, price, rating, created_at, url, name";
+
+/** One digest of production.bench_listings, to show a restore or revert left it exactly as before. */
+export async function benchProductionChecksum(p: {
+  query: (sql: string) => Promise<{ rows: { sum: string }[] }>;
+}) {
+  const { rows } = await p.query(
+    "SELECT md5(string_agg(md5(t::text), '' ORDER BY t.external_id)) AS sum FROM production.bench_listings t",
+  );
+  return rows[0]!.sum;
+}

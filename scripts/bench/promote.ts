@@ -18,7 +18,7 @@ import { prepareDatabase } from "@/db/setup";
 import { connectTo } from "@/env";
 import { promoteBatch, revertPromotion } from "@/promotion/promote";
 import { computeQualityReport } from "@/quality/report";
-import { benchListings, benchListingsColumns } from "./listings-dataset";
+import { benchListings, benchListingsColumns, benchProductionChecksum } from "./listings-dataset";
 
 const { values } = parseArgs({ options: { rows: { type: "string", default: "1000000" } } });
 const n = Number(values.rows);
@@ -92,7 +92,7 @@ async function main() {
     // The counts a load would have left on the batch (the quality report reads them).
     await p.query("UPDATE app.batches SET rows = $2, valid = $2 WHERE id = $1", [batch.id, n + fresh]);
     await p.query("VACUUM ANALYZE staging.bench_listings");
-    const before = await checksum();
+    const before = await benchProductionChecksum(p);
 
     // Reference: a bare upsert of the same rows into a copy of production, in the same run.
     await p.query("CREATE TABLE bench_reference (LIKE production.bench_listings INCLUDING ALL)");
@@ -121,7 +121,7 @@ async function main() {
     t0 = performance.now();
     await revertPromotion(result.promotionId, SYSTEM);
     const revert = (performance.now() - t0) / 1000;
-    const after = await checksum();
+    const after = await benchProductionChecksum(p);
 
     console.log("");
     console.log(
@@ -141,13 +141,6 @@ async function main() {
     await closeDb();
     await closePool();
     await pg.stop();
-  }
-
-  async function checksum() {
-    const { rows } = await p.query(
-      "SELECT md5(string_agg(md5(t::text), '' ORDER BY t.external_id)) AS sum FROM production.bench_listings t",
-    );
-    return rows[0].sum as string;
   }
 }
 
