@@ -156,6 +156,23 @@ export async function promotableJob(key: string, jobId: string, timeout = 20_000
   );
 }
 
+/**
+ * Until no job is running or due: the follow-ups of a load (quality report, auto-promotion) and
+ * anything else the worker picked up have finished.
+ */
+export async function queueIdle(timeout = 30_000): Promise<void> {
+  await vi.waitFor(
+    async () => {
+      const { rows } = await pool().query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM graphile_worker.jobs
+          WHERE locked_at IS NOT NULL OR (run_at <= now() AND attempts < max_attempts)`,
+      );
+      expect(rows[0]!.n).toBe(0);
+    },
+    { timeout, interval: 100 },
+  );
+}
+
 export function getBatchRows(key: string, batchId: string, query = ""): Promise<Response> {
   return batchRowsRoute.GET(
     new Request(`${BASE}/api/v1/batches/${batchId}/rows${query}`, authed(key)),

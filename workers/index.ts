@@ -34,6 +34,22 @@ async function shutdown(signal: string) {
   clearTimeout(force);
   process.exit(0);
 }
+// Graphile Worker stops its pool by itself when it cannot record a job's outcome (say Postgres went
+// away mid-job). A process that heartbeats but runs nothing would hide that: exit, and `npm start`
+// (or whatever supervises this process) starts a fresh one; the jobs it held are unlocked by the
+// reaper and run again.
+worker.runner.promise.then(
+  () => {
+    if (!stopping) {
+      console.error("[worker] the job runner stopped by itself; exiting so a fresh worker takes over");
+      process.exit(1);
+    }
+  },
+  (err: Error) => {
+    console.error(`[worker] the job runner failed: ${err.message}; exiting so a fresh worker takes over`);
+    process.exit(1);
+  },
+);
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void shutdown(signal));
 // Started by `npm run worker` or by `npm start`: when that parent goes, so does this worker.
 onOrphaned((reason) => void shutdown(reason));
