@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { signIn, uniqueEmail } from "./helpers";
+import { bearer, signIn, uniqueEmail } from "./helpers";
 import { E2E } from "./settings";
 
 test("an admin signs in, creates an analyst and an API key, and signs out", async ({ page, request }) => {
@@ -27,7 +27,7 @@ test("an admin signs in, creates an analyst and an API key, and signs out", asyn
   expect(key).toMatch(/^sluice_[a-z0-9]{10}_[A-Za-z0-9_-]{43}$/);
   await expect(page.getByRole("row").filter({ hasText: "nightly-loader" })).toBeVisible();
 
-  const ok = await request.get("/api/v1/datasets", { headers: { Authorization: `Bearer ${key}` } });
+  const ok = await request.get("/api/v1/datasets", { headers: bearer(key) });
   expect(ok.status()).toBe(200);
   expect(await ok.json()).toEqual({ datasets: expect.any(Array) });
 

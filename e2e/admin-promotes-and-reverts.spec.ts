@@ -1,97 +1,33 @@
-import { createHash } from "node:crypto";
-import { type APIRequestContext, expect, test } from "@playwright/test";
-import { cli } from "./helpers";
+import { expect, test } from "@playwright/test";
+import { apiKey, bearer, LISTINGS_HEADER, listing, productionChecksum, stageBatch } from "./helpers";
 import { E2E } from "./settings";
 
 test.use({ storageState: E2E.adminState });
 test.setTimeout(120_000);
 
-const HEADER = "external_id,domain,email,country,price,rating,created_at,url,name";
-
-/** A listing row as CSV; ids are offset per run so this story never meets another's rows. */
-function listing(id: number, overrides: { price?: string; name?: string } = {}): string {
-  const domain = `shop${id}.example.com`;
-  return [
-    id,
-    domain,
-    `info@${domain}`,
-    "DE",
-    overrides.price ?? "10.50",
-    "4.2",
-    "2026-03-01T10:00:00Z",
-    `https://${domain}/`,
-    overrides.name ?? `Shop ${id}`,
-  ].join(",");
-}
-
-/** An API key made from a shell, as an admin would; the key is the last line printed. */
-function apiKey(role: string): string {
-  const out = cli("api-key", "create", "--name", `promote-story-${role}-${Date.now()}`, "--role", role);
-  return out.trim().split("\n").at(-1)!.trim();
-}
-
-async function stage(request: APIRequestContext, key: string, fileName: string, csv: string) {
-  const res = await request.post(`/api/v1/uploads?dataset=listings&filename=${fileName}`, {
-    headers: { Authorization: `Bearer ${key}`, "Content-Type": "text/csv" },
-    data: csv,
-  });
-  expect(res.status(), await res.text()).toBe(202);
-  const { jobId, batchId } = (await res.json()) as { jobId: string; batchId: string };
-  await expect
-    .poll(
-      async () => {
-        const job = await request.get(`/api/v1/jobs/${jobId}`, {
-          headers: { Authorization: `Bearer ${key}` },
-        });
-        return ((await job.json()) as { status: string }).status;
-      },
-      { timeout: 45_000, intervals: [250, 500, 1000] },
-    )
-    .toBe("succeeded");
-  return { jobId, batchId };
-}
-
-/** Every production row of listings, read through the REST door page by page, as one digest. */
-async function productionChecksum(request: APIRequestContext, key: string): Promise<string> {
-  const lines: string[] = [];
-  let cursor: string | null = null;
-  do {
-    const res = await request.get(
-      `/api/v1/datasets/listings/rows?limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
-      { headers: { Authorization: `Bearer ${key}` } },
-    );
-    expect(res.status()).toBe(200);
-    const page = (await res.json()) as { rows: Record<string, unknown>[]; nextCursor: string | null };
-    for (const row of page.rows) lines.push(JSON.stringify(row, Object.keys(row).sort()));
-    cursor = page.nextCursor;
-  } while (cursor);
-  lines.sort();
-  return `${lines.length}:${createHash("sha256").update(lines.join("\n")).digest("hex")}`;
-}
-
 test("an admin promotes two batches after their previews, reverts the second, and production is as before", async ({
   page,
 }) => {
-  const admin = apiKey("admin");
-  const analyst = apiKey("analyst");
+  const admin = apiKey("admin", "promote-story");
+  const analyst = apiKey("analyst", "promote-story");
   const base = 5_000_000 + (Date.now() % 1_000_000) * 10;
   const ids = [1, 2, 3, 4, 5].map((i) => base + i);
   const first = `promote-first-${base}.csv`;
   const second = `promote-second-${base}.csv`;
 
   // Two batches staged through the API: the second changes two rows of the first, keeps three and adds two.
-  const batch1 = await stage(
+  const batch1 = await stageBatch(
     page.request,
     admin,
     first,
-    [HEADER, ...ids.map((id) => listing(id))].join("\n"),
+    [LISTINGS_HEADER, ...ids.map((id) => listing(id))].join("\n"),
   );
-  const batch2 = await stage(
+  const batch2 = await stageBatch(
     page.request,
     admin,
     second,
     [
-      HEADER,
+      LISTINGS_HEADER,
       listing(ids[0]!),
       listing(ids[1]!, { price: "12.75" }),
       listing(ids[2]!, { name: "Shop Renamed" }),
@@ -126,12 +62,12 @@ test("an admin promotes two batches after their previews, reverts the second, an
 
   // The REST door: promoting it again is a conflict, and an analyst's key may not promote at all.
   const again = await page.request.post(`/api/v1/batches/${batch1.batchId}/promote`, {
-    headers: { Authorization: `Bearer ${admin}` },
+    headers: bearer(admin),
   });
   expect(again.status()).toBe(409);
   expect(((await again.json()) as { error: { message: string } }).error.message).toMatch(/already/);
   const refused = await page.request.post(`/api/v1/batches/${batch2.batchId}/promote`, {
-    headers: { Authorization: `Bearer ${analyst}` },
+    headers: bearer(analyst),
   });
   expect(refused.status()).toBe(403);
 

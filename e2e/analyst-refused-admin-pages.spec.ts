@@ -1,10 +1,8 @@
 import { expect, test } from "@playwright/test";
-import { cli, signIn, uniqueEmail } from "./helpers";
+import { signInAsNewUser } from "./helpers";
 
 test("an analyst is refused the admin pages and the admin procedures", async ({ page }) => {
-  const email = uniqueEmail("refused");
-  cli("user", "create", "--email", email, "--role", "analyst", "--password", "analyst-password-2");
-  await signIn(page, email, "analyst-password-2");
+  await signInAsNewUser(page, "analyst", "refused");
 
   // The navigation offers no admin sections…
   const nav = page.getByRole("navigation", { name: "Main" });

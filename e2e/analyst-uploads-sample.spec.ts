@@ -1,12 +1,10 @@
 import { expect, test } from "@playwright/test";
-import { cli, signIn, uniqueEmail } from "./helpers";
+import { signInAsNewUser } from "./helpers";
 
 test("an analyst uploads the sample, maps columns, watches it load and reads counts and rejects", async ({
   page,
 }) => {
-  const email = uniqueEmail("uploader");
-  cli("user", "create", "--email", email, "--role", "analyst", "--password", "analyst-password-3");
-  await signIn(page, email, "analyst-password-3");
+  await signInAsNewUser(page, "analyst", "uploader");
 
   await page.getByRole("link", { name: "Upload" }).click();
   await page.getByLabel("Dataset").selectOption("listings");
@@ -42,9 +40,7 @@ test("an analyst uploads the sample, maps columns, watches it load and reads cou
 });
 
 test("the same bytes uploaded again are recognised before submit", async ({ page }) => {
-  const email = uniqueEmail("repeat");
-  cli("user", "create", "--email", email, "--role", "analyst", "--password", "analyst-password-4");
-  await signIn(page, email, "analyst-password-4");
+  await signInAsNewUser(page, "analyst", "repeat");
   await page.goto("/upload?dataset=domains");
   await page.locator('input[type="file"]').setInputFiles("public/samples/domains.csv");
   await page.getByRole("button", { name: "Start import" }).click();

@@ -1,58 +1,21 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import { type APIRequestContext, expect, type Page, test } from "@playwright/test";
-import { cli, signIn, uniqueEmail } from "./helpers";
+import { expect, type Page, test } from "@playwright/test";
+import { apiKey, LISTINGS_HEADER, listing, promoteBatch, signInAsNewUser, stageBatch } from "./helpers";
 import { E2E } from "./settings";
 
 test.setTimeout(180_000);
 
-const HEADER = "external_id,domain,email,country,price,rating,created_at,url,name";
-
-function listing(id: number, name = `Shop ${id}`): string {
-  const domain = `lineage${id}.example.com`;
-  return [
-    id,
-    domain,
-    `owner@${domain}`,
-    "GB",
-    "19.90",
-    "4.8",
-    "2026-05-01T08:00:00Z",
-    `https://${domain}/`,
-    name,
-  ].join(",");
-}
-
-function apiKey(role: string): string {
-  const out = cli("api-key", "create", "--name", `lineage-story-${role}-${Date.now()}`, "--role", role);
-  return out.trim().split("\n").at(-1)!.trim();
-}
-
-async function stage(request: APIRequestContext, key: string, fileName: string, csv: string) {
-  const res = await request.post(`/api/v1/uploads?dataset=listings&filename=${fileName}`, {
-    headers: { Authorization: `Bearer ${key}`, "Content-Type": "text/csv" },
-    data: csv,
+/** This story's rows: their own domains, and values its downloads check. */
+const lineageListing = (id: number) =>
+  listing(id, {
+    site: "lineage",
+    mailbox: "owner",
+    country: "GB",
+    price: "19.90",
+    rating: "4.8",
+    createdAt: "2026-05-01T08:00:00Z",
   });
-  expect(res.status(), await res.text()).toBe(202);
-  const { jobId, batchId } = (await res.json()) as { jobId: string; batchId: string };
-  await expect
-    .poll(
-      async () => {
-        const job = await request.get(`/api/v1/jobs/${jobId}`, {
-          headers: { Authorization: `Bearer ${key}` },
-        });
-        // Promotion waits for the quality report, computed just after staging.
-        const { status, qualityScore } = (await job.json()) as {
-          status: string;
-          qualityScore: number | null;
-        };
-        return qualityScore === null ? status : `${status}, scored`;
-      },
-      { timeout: 60_000, intervals: [250, 500, 1000] },
-    )
-    .toBe("succeeded, scored");
-  return { jobId, batchId };
-}
 
 async function downloadFrom(page: Page, group: string, format: string): Promise<Buffer> {
   const [download] = await Promise.all([
@@ -65,20 +28,16 @@ async function downloadFrom(page: Page, group: string, format: string): Promise<
 test("from a production row, the lineage graph leads back to the upload; exports download; an analyst sees personal data masked", async ({
   browser,
 }) => {
-  const admin = apiKey("admin");
+  const admin = apiKey("admin", "lineage-story");
   const base = 7_000_000 + (Date.now() % 1_000_000) * 10;
   const id = base + 1;
   const fileName = `lineage-${base}.csv`;
-  const csv = [HEADER, listing(id), listing(base + 2)].join("\n");
+  const csv = [LISTINGS_HEADER, lineageListing(id), lineageListing(base + 2)].join("\n");
 
   const adminContext = await browser.newContext({ storageState: E2E.adminState });
   const page = await adminContext.newPage();
-  const { jobId, batchId } = await stage(page.request, admin, fileName, csv);
-  const promoted = await page.request.post(`/api/v1/batches/${batchId}/promote`, {
-    headers: { Authorization: `Bearer ${admin}` },
-  });
-  expect(promoted.status()).toBe(200);
-  const { promotionId } = (await promoted.json()) as { promotionId: string };
+  const { jobId, batchId } = await stageBatch(page.request, admin, fileName, csv);
+  const { promotionId } = await promoteBatch(page.request, admin, batchId);
 
   // The admin finds the row among production rows and opens its lineage.
   await page.goto("/datasets/listings");
@@ -124,7 +83,7 @@ test("from a production row, the lineage graph leads back to the upload; exports
   // Downloads: production as CSV and Parquet from the dataset page, the batch as JSON Lines from its job.
   await page.goto("/datasets/listings");
   const productionCsv = (await downloadFrom(page, "Download production.listings", "CSV")).toString("utf8");
-  expect(productionCsv.split("\r\n")[0]).toBe(HEADER);
+  expect(productionCsv.split("\r\n")[0]).toBe(LISTINGS_HEADER);
   expect(productionCsv).toContain(`${id},lineage${id}.example.com,owner@lineage${id}.example.com,GB,19.90`);
   const parquet = await downloadFrom(page, "Download production.listings", "Parquet");
   expect(parquet.subarray(0, 4).toString()).toBe("PAR1");
@@ -141,11 +100,9 @@ test("from a production row, the lineage graph leads back to the upload; exports
   await adminContext.close();
 
   // An analyst sees the same row with its email masked, in the browser, the lineage and downloads.
-  const email = uniqueEmail("masked");
-  cli("user", "create", "--email", email, "--role", "analyst", "--password", "analyst-password-7");
   const analystContext = await browser.newContext();
   const analyst = await analystContext.newPage();
-  await signIn(analyst, email, "analyst-password-7");
+  await signInAsNewUser(analyst, "analyst", "masked");
   await analyst.goto("/datasets/listings");
   const analystRows = analyst.getByRole("table", { name: "Production rows" });
   await expect(analystRows.getByRole("columnheader", { name: /email/ })).toContainText("masked");

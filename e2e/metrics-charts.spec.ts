@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { trpcMutation } from "./helpers";
 import { E2E } from "./settings";
 
 test.use({ storageState: E2E.adminState });
@@ -7,10 +8,10 @@ test.setTimeout(300_000);
 test("the metrics page charts sampled depth, throughput, failure rate and latency", async ({ page }) => {
   // Some finished work for the throughput and latency charts.
   for (let i = 0; i < 12; i++) {
-    const res = await page.request.post("/api/trpc/jobs.ping", {
-      data: { json: { priority: i % 3 === 0 ? "high" : "standard", holdMs: 200 * i } },
+    await trpcMutation(page.request, "jobs.ping", {
+      priority: i % 3 === 0 ? "high" : "standard",
+      holdMs: 200 * i,
     });
-    expect(res.ok()).toBe(true);
   }
 
   await page.goto("/metrics");
@@ -26,9 +27,7 @@ test("the metrics page charts sampled depth, throughput, failure rate and latenc
   // More work now, so the next minute's sample has throughput and latency to show; the page
   // takes the new sample without a reload.
   for (let i = 0; i < 12; i++) {
-    await page.request.post("/api/trpc/jobs.ping", {
-      data: { json: { priority: "standard", holdMs: 300 * i } },
-    });
+    await trpcMutation(page.request, "jobs.ping", { priority: "standard", holdMs: 300 * i });
   }
   await expect
     .poll(async () => Number(await page.getByTestId("metric-charts").getAttribute("data-samples")), {

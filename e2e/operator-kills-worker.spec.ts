@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { trpcMutation } from "./operator-helpers";
+import { trpcMutation } from "./helpers";
 import { E2E } from "./settings";
 
 test.use({ storageState: E2E.adminState });

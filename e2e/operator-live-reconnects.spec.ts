@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import pg from "pg";
-import { trpcMutation } from "./operator-helpers";
+import { trpcMutation } from "./helpers";
 import { E2E } from "./settings";
 
 test.use({ storageState: E2E.adminState });

@@ -1,59 +1,31 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { expect, test } from "@playwright/test";
-import { cli, signIn, uniqueEmail } from "./helpers";
+import { apiKey, bearer, LISTINGS_HEADER, listing, serveOnLoopback, signInAsNewUser } from "./helpers";
 import { E2E } from "./settings";
 
 test.setTimeout(150_000);
 
-const HEADER = "external_id,domain,email,country,price,rating,created_at,url,name";
 const base = 700_000 + (Date.now() % 100_000);
 const CSV = `${[
-  HEADER,
-  ...[0, 1, 2].map((i) => {
-    const id = base + i;
-    const domain = `pulled${id}.example.com`;
-    return [
-      id,
-      domain,
-      `info@${domain}`,
-      "DE",
-      "12.00",
-      "4.0",
-      "2026-03-01T10:00:00Z",
-      `https://${domain}/`,
-      `Pulled ${id}`,
-    ].join(",");
-  }),
+  LISTINGS_HEADER,
+  ...[0, 1, 2].map((i) =>
+    listing(base + i, { site: "pulled", price: "12.00", rating: "4.0", name: `Pulled ${base + i}` }),
+  ),
 ].join("\n")}\n`;
 
 /** The CSV server the pull source reads: on loopback, started by this test. */
-let server: Server;
-let feedUrl = "";
+let feed: Awaited<ReturnType<typeof serveOnLoopback>>;
 test.beforeAll(async () => {
-  server = createServer((req, res) => {
+  feed = await serveOnLoopback((req, res) => {
     req.resume();
     res.writeHead(200, { "content-type": "text/csv" });
     res.end(CSV);
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  feedUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/partner-listings.csv`;
+  }, "/partner-listings.csv");
 });
-test.afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-});
+test.afterAll(() => feed.close());
 
 test("an operator sees the default schedules in words and runs one now", async ({ browser, request }) => {
-  const email = uniqueEmail("operator");
-  const password = "operator-password-1";
-  cli("user", "create", "--email", email, "--role", "operator", "--password", password);
-  const key = cli("api-key", "create", "--name", `schedules-${Date.now()}`, "--role", "operator")
-    .trim()
-    .split("\n")
-    .at(-1)!
-    .trim();
-  const listed = await request.get("/api/v1/schedules", { headers: { Authorization: `Bearer ${key}` } });
+  const key = apiKey("operator", "schedules");
+  const listed = await request.get("/api/v1/schedules", { headers: bearer(key) });
   expect(listed.status()).toBe(200);
   const { schedules } = (await listed.json()) as {
     schedules: { name: string; cronText: string; system: boolean }[];
@@ -63,7 +35,7 @@ test("an operator sees the default schedules in words and runs one now", async (
 
   const context = await browser.newContext();
   const page = await context.newPage();
-  await signIn(page, email, password);
+  const email = await signInAsNewUser(page, "operator", "operator");
   await page.getByRole("link", { name: "Schedules" }).click();
   await expect(page.getByRole("heading", { name: "Schedules", level: 1 })).toBeVisible();
   for (const d of defaults) {
@@ -101,7 +73,7 @@ test.describe("as an admin", () => {
     await expect(form.getByText("At 06:00, only on Monday (UTC)")).toBeVisible();
     await form.getByRole("button", { name: "Create pull source" }).click();
     await expect(form.getByText("url: only http:// and https:// URLs can be pulled")).toBeVisible();
-    await form.getByLabel("URL").fill(feedUrl);
+    await form.getByLabel("URL").fill(feed.url);
     await form.getByRole("button", { name: "Create pull source" }).click();
     await expect(page.getByText(`Pull source ${name} created`)).toBeVisible();
 

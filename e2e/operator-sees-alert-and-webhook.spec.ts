@@ -1,18 +1,16 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { expect, type Page, test } from "@playwright/test";
+import { expect, test } from "@playwright/test";
+import { serveOnLoopback, trpcMutation } from "./helpers";
 import { E2E } from "./settings";
 
 test.use({ storageState: E2E.adminState });
 test.setTimeout(120_000);
 
 /** A webhook receiver on loopback, as a team's chat or pager endpoint would be. */
-let server: Server;
-let receiverUrl = "";
+let receiver: Awaited<ReturnType<typeof serveOnLoopback>>;
 const received: { body: Record<string, unknown> }[] = [];
 
 test.beforeAll(async () => {
-  server = createServer((req, res) => {
+  receiver = await serveOnLoopback((req, res) => {
     let data = "";
     req.on("data", (c) => {
       data += c;
@@ -21,21 +19,9 @@ test.beforeAll(async () => {
       received.push({ body: JSON.parse(data) });
       res.writeHead(200).end("ok");
     });
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  receiverUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+  }, "/hook");
 });
-test.afterAll(async () => {
-  await new Promise((r) => server.close(r));
-});
-
-/** Queues a ping that holds a worker for `holdMs`, through the console's own API. */
-async function ping(page: Page, holdMs: number) {
-  const res = await page.request.post("/api/trpc/jobs.ping", {
-    data: { json: { priority: "background", holdMs } },
-  });
-  expect(res.ok()).toBe(true);
-}
+test.afterAll(() => receiver.close());
 
 test("an operator sees an alert fire, acknowledges it, and the webhook receives it", async ({ page }) => {
   const ruleName = `Backlog ${Date.now().toString(36)}`;
@@ -46,9 +32,9 @@ test("an operator sees an alert fire, acknowledges it, and the webhook receives 
   const hookName = `receiver ${Date.now().toString(36)}`;
   const hookForm = page.getByRole("form", { name: "New webhook" });
   await hookForm.getByLabel("Webhook name").fill(hookName);
-  await hookForm.getByLabel("URL").fill(receiverUrl);
+  await hookForm.getByLabel("URL").fill(receiver.url);
   await hookForm.getByRole("button", { name: "Add webhook" }).click();
-  await expect(page.getByRole("table", { name: "Webhooks" }).getByText(receiverUrl)).toBeVisible();
+  await expect(page.getByRole("table", { name: "Webhooks" }).getByText(receiver.url)).toBeVisible();
 
   await page.getByRole("button", { name: "New rule" }).click();
   const ruleForm = page.getByRole("form", { name: "New alert rule" });
@@ -62,7 +48,8 @@ test("an operator sees an alert fire, acknowledges it, and the webhook receives 
   await expect(rules.getByText("waiting jobs above 0 for 0 min")).toBeVisible();
 
   // More work than the worker's 4 slots: some of it waits.
-  for (let i = 0; i < 7; i++) await ping(page, 20_000);
+  for (let i = 0; i < 7; i++)
+    await trpcMutation(page.request, "jobs.ping", { priority: "background", holdMs: 20_000 });
 
   // The scheduled evaluation runs each minute; "Evaluate now" does not wait for it.
   // (The minute's own evaluation may beat the click to it: either way the alert fires once.)

@@ -1,8 +1,8 @@
 import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { type APIRequestContext, expect, test } from "@playwright/test";
-import { cli } from "./helpers";
+import { expect, test } from "@playwright/test";
+import { apiKey, bearer, cli, stageBatch } from "./helpers";
 import { E2E } from "./settings";
 
 test.use({ storageState: E2E.adminState });
@@ -24,32 +24,6 @@ const row = (i: number, o: { email?: string; country?: string; amount?: number; 
     day(-2),
     o.end ?? day(0),
   ].join(",");
-
-function apiKey(role: string): string {
-  const out = cli("api-key", "create", "--name", `quality-story-${role}-${Date.now()}`, "--role", role);
-  return out.trim().split("\n").at(-1)!.trim();
-}
-
-async function stage(request: APIRequestContext, key: string, fileName: string, csv: string) {
-  const res = await request.post(`/api/v1/uploads?dataset=${DATASET}&filename=${fileName}`, {
-    headers: { Authorization: `Bearer ${key}`, "Content-Type": "text/csv" },
-    data: csv,
-  });
-  expect(res.status(), await res.text()).toBe(202);
-  const { batchId } = (await res.json()) as { batchId: string };
-  await expect
-    .poll(
-      async () =>
-        (
-          await request.get(`/api/v1/batches/${batchId}/quality`, {
-            headers: { Authorization: `Bearer ${key}` },
-          })
-        ).status(),
-      { timeout: 60_000, intervals: [250, 500, 1000] },
-    )
-    .toBe(200);
-  return batchId;
-}
 
 test("a defective batch's report shows its defects, the gate holds it until an admin overrides, and drift shows", async ({
   page,
@@ -79,8 +53,8 @@ test("a defective batch's report shows its defects, the gate holds it until an a
     }),
   );
   cli("dataset", "apply", file);
-  const analyst = apiKey("analyst");
-  const admin = apiKey("admin");
+  const analyst = apiKey("analyst", "quality-story");
+  const admin = apiKey("admin", "quality-story");
 
   // 20 rows: bad emails on lines 4 and 8, a negative amount on line 6, end before start on line 15.
   const rows = Array.from({ length: 20 }, (_, k) => {
@@ -91,7 +65,13 @@ test("a defective batch's report shows its defects, the gate holds it until an a
     if (i === 14) return row(i, { end: day(-6) });
     return row(i);
   });
-  const first = await stage(request, analyst, "orders-monday.csv", [HEADER, ...rows].join("\n"));
+  const { batchId: first } = await stageBatch(
+    request,
+    analyst,
+    "orders-monday.csv",
+    [HEADER, ...rows].join("\n"),
+    DATASET,
+  );
 
   await page.goto(`/quality/batches/${first}`);
   await expect(page.getByRole("heading", { name: "Quality report" })).toBeVisible();
@@ -115,9 +95,7 @@ test("a defective batch's report shows its defects, the gate holds it until an a
   await expect(page.getByText("not-an-email").first()).toBeVisible();
 
   // Blocked: on REST (409) and in the preview, until an admin writes a reason.
-  const blocked = await request.post(`/api/v1/batches/${first}/promote`, {
-    headers: { Authorization: `Bearer ${admin}` },
-  });
+  const blocked = await request.post(`/api/v1/batches/${first}/promote`, { headers: bearer(admin) });
   expect(blocked.status()).toBe(409);
   expect(((await blocked.json()) as { error: { message: string } }).error.message).toContain(
     "fails its quality gate",
@@ -136,7 +114,7 @@ test("a defective batch's report shows its defects, the gate holds it until an a
   await expect(page.getByTestId("gate-overridden").first()).toBeVisible();
 
   // A second, clean batch: passes, and drifts from the first (amounts ×10, a new country, more rows).
-  const second = await stage(
+  const { batchId: second } = await stageBatch(
     request,
     analyst,
     "orders-tuesday.csv",
@@ -146,6 +124,7 @@ test("a defective batch's report shows its defects, the gate holds it until an a
         row(100 + k, { amount: (100 + k) * 10, country: k % 3 ? "US" : "DE" }),
       ),
     ].join("\n"),
+    DATASET,
   );
   await page.goto(`/quality/batches/${second}`);
   await expect(page.getByTestId("gate")).toHaveText(/Gate passed/);
