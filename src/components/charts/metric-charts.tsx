@@ -4,13 +4,11 @@ import { useSubscription } from "@trpc/tanstack-react-query";
 import { useState } from "react";
 import {
   Area,
-  AreaChart,
   Bar,
-  BarChart,
   CartesianGrid,
+  ComposedChart,
   Legend,
   Line,
-  LineChart,
   ResponsiveContainer,
   Tooltip,
   XAxis,
@@ -45,36 +43,114 @@ const tickTime = (range: Range) => (iso: string) => {
 };
 
 const fullTime = (iso: unknown) => new Date(String(iso)).toLocaleString();
-const ms = (v: number | null | undefined) =>
-  v === null || v === undefined
-    ? "—"
-    : v < 1000
-      ? `${Math.round(v)} ms`
-      : v < 10_000
-        ? `${(v / 1000).toFixed(1)} s`
-        : formatDuration(v / 1000);
+const ms = (v: number) =>
+  v < 1000 ? `${Math.round(v)} ms` : v < 10_000 ? `${(v / 1000).toFixed(1)} s` : formatDuration(v / 1000);
 
-function ChartCard({
-  title,
-  description,
-  children,
-}: {
+const axis = { fontSize: 11, fill: "#64748b" };
+
+type Point = Series["points"][number];
+
+/** One drawn series of a chart: a stacked area, a stacked bar or a line. */
+type SeriesSpec = {
+  dataKey: string;
+  name: string;
+  color: string;
+  dashed?: boolean;
+};
+
+type TimeChartProps = {
   title: string;
   description: string;
-  children: React.ReactNode;
-}) {
+  kind: "area" | "bar" | "line";
+  series: SeriesSpec[];
+  points: Point[];
+  range: Range;
+  /** Dots on lines and areas, for when there are too few samples to draw a line. */
+  dot: boolean | { r: number };
+  /** How a value reads in the tooltip (and on the axis unless `yAxis.tickFormatter` says otherwise). */
+  format: (v: number) => string;
+  yAxis?: Omit<React.ComponentProps<typeof YAxis>, "ref">;
+  legend?: boolean;
+  marginLeft?: number;
+};
+
+/** A captioned chart of sampled metrics over time: the one shape every metrics chart shares. */
+function TimeChart({
+  title,
+  description,
+  kind,
+  series,
+  points,
+  range,
+  dot,
+  format,
+  yAxis,
+  legend = true,
+  marginLeft = -12,
+}: TimeChartProps) {
   return (
     <figure className="rounded-lg border border-slate-200 bg-white p-4">
       <figcaption>
         <div className="text-sm font-semibold text-slate-800">{title}</div>
         <div className="text-xs text-slate-500">{description}</div>
       </figcaption>
-      <div className="mt-3 h-56">{children}</div>
+      <div className="mt-3 h-56">
+        <ResponsiveContainer width="100%" height="100%">
+          <ComposedChart data={points} margin={{ top: 4, right: 8, bottom: 0, left: marginLeft }}>
+            <CartesianGrid stroke="#e2e8f0" vertical={false} />
+            <XAxis dataKey="at" tickFormatter={tickTime(range)} tick={axis} minTickGap={24} />
+            <YAxis tick={axis} {...yAxis} />
+            <Tooltip
+              labelFormatter={fullTime}
+              formatter={(v) => (v === null || v === undefined ? "—" : format(Number(v)))}
+            />
+            {legend && <Legend wrapperStyle={{ fontSize: 12 }} />}
+            {series.map((s) =>
+              kind === "area" ? (
+                <Area
+                  key={s.dataKey}
+                  type="monotone"
+                  dataKey={s.dataKey}
+                  name={s.name}
+                  stackId="stack"
+                  stroke={s.color}
+                  fill={s.color}
+                  fillOpacity={0.35}
+                  dot={dot}
+                  isAnimationActive={false}
+                />
+              ) : kind === "bar" ? (
+                <Bar
+                  key={s.dataKey}
+                  dataKey={s.dataKey}
+                  name={s.name}
+                  stackId="stack"
+                  fill={s.color}
+                  isAnimationActive={false}
+                />
+              ) : (
+                <Line
+                  key={s.dataKey}
+                  type="monotone"
+                  dataKey={s.dataKey}
+                  name={s.name}
+                  stroke={s.color}
+                  strokeDasharray={s.dashed ? "4 3" : undefined}
+                  dot={dot}
+                  connectNulls
+                  isAnimationActive={false}
+                />
+              ),
+            )}
+          </ComposedChart>
+        </ResponsiveContainer>
+      </div>
     </figure>
   );
 }
 
-const axis = { fontSize: 11, fill: "#64748b" };
+const count = (v: number) => formatCount(v);
+const percent = (v: number) => `${v.toFixed(1)} %`;
 
 /**
  * Live charts of the sampled metrics for the last hour, day or week: depth by priority,
@@ -87,7 +163,6 @@ export function MetricCharts() {
   const series = sub.data?.data as Series | undefined;
   const current = series?.range === range ? series : undefined;
   const points = current?.points ?? [];
-  const tick = tickTime(range);
   const sampled = points.filter((p) => p.completed !== null).length;
   // With few samples (a fresh install) isolated points would draw nothing: show them as dots.
   const dot = sampled < 10 ? { r: 2.5 } : false;
@@ -98,6 +173,8 @@ export function MetricCharts() {
         ? "per 10 min"
         : "per minute"
     : "";
+
+  const common = { points, range, dot };
 
   return (
     <Tabs label="Time range" tabs={RANGES} selected={range} onSelect={setRange}>
@@ -113,134 +190,59 @@ export function MetricCharts() {
         </EmptyState>
       ) : (
         <div className="grid gap-4 lg:grid-cols-2" data-testid="metric-charts" data-samples={sampled}>
-          <ChartCard title="Queue depth by priority" description={`Jobs not finished, average ${binLabel}`}>
-            <ResponsiveContainer width="100%" height="100%">
-              <AreaChart data={points} margin={{ top: 4, right: 8, bottom: 0, left: -12 }}>
-                <CartesianGrid stroke="#e2e8f0" vertical={false} />
-                <XAxis dataKey="at" tickFormatter={tick} tick={axis} minTickGap={24} />
-                <YAxis tick={axis} allowDecimals={false} />
-                <Tooltip
-                  labelFormatter={fullTime}
-                  formatter={(v) => (v === null || v === undefined ? "—" : formatCount(Number(v)))}
-                />
-                <Legend wrapperStyle={{ fontSize: 12 }} />
-                {(["background", "standard", "high", "emergency"] as const).map((p) => (
-                  <Area
-                    key={p}
-                    type="monotone"
-                    dataKey={`depth.${p}`}
-                    name={p}
-                    stackId="depth"
-                    stroke={PRIORITY_COLORS[p]}
-                    fill={PRIORITY_COLORS[p]}
-                    fillOpacity={0.35}
-                    dot={dot}
-                    isAnimationActive={false}
-                  />
-                ))}
-              </AreaChart>
-            </ResponsiveContainer>
-          </ChartCard>
-          <ChartCard title="Throughput" description={`Jobs finished ${binLabel}`}>
-            <ResponsiveContainer width="100%" height="100%">
-              <BarChart data={points} margin={{ top: 4, right: 8, bottom: 0, left: -12 }}>
-                <CartesianGrid stroke="#e2e8f0" vertical={false} />
-                <XAxis dataKey="at" tickFormatter={tick} tick={axis} minTickGap={24} />
-                <YAxis tick={axis} allowDecimals={false} />
-                <Tooltip
-                  labelFormatter={fullTime}
-                  formatter={(v) => (v === null || v === undefined ? "—" : formatCount(Number(v)))}
-                />
-                <Legend wrapperStyle={{ fontSize: 12 }} />
-                <Bar
-                  dataKey="completed"
-                  name="succeeded"
-                  stackId="t"
-                  fill="#0f766e"
-                  isAnimationActive={false}
-                />
-                <Bar dataKey="failed" name="failed" stackId="t" fill="#dc2626" isAnimationActive={false} />
-              </BarChart>
-            </ResponsiveContainer>
-          </ChartCard>
-          <ChartCard title="Failure rate" description={`Failed for good / finished, ${binLabel}`}>
-            <ResponsiveContainer width="100%" height="100%">
-              <LineChart data={points} margin={{ top: 4, right: 8, bottom: 0, left: -12 }}>
-                <CartesianGrid stroke="#e2e8f0" vertical={false} />
-                <XAxis dataKey="at" tickFormatter={tick} tick={axis} minTickGap={24} />
-                <YAxis
-                  tick={axis}
-                  unit=" %"
-                  domain={[0, (max: number) => (Number.isFinite(max) ? Math.max(5, Math.ceil(max)) : 5)]}
-                />
-                <Tooltip
-                  labelFormatter={fullTime}
-                  formatter={(v) => (v === null || v === undefined ? "—" : `${Number(v).toFixed(1)} %`)}
-                />
-                <Line
-                  type="monotone"
-                  dataKey="failureRate"
-                  name="failure rate"
-                  stroke="#dc2626"
-                  dot={dot}
-                  connectNulls
-                  isAnimationActive={false}
-                />
-              </LineChart>
-            </ResponsiveContainer>
-          </ChartCard>
-          <ChartCard
+          <TimeChart
+            {...common}
+            title="Queue depth by priority"
+            description={`Jobs not finished, average ${binLabel}`}
+            kind="area"
+            series={(["background", "standard", "high", "emergency"] as const).map((p) => ({
+              dataKey: `depth.${p}`,
+              name: p,
+              color: PRIORITY_COLORS[p],
+            }))}
+            format={count}
+            yAxis={{ allowDecimals: false }}
+          />
+          <TimeChart
+            {...common}
+            title="Throughput"
+            description={`Jobs finished ${binLabel}`}
+            kind="bar"
+            series={[
+              { dataKey: "completed", name: "succeeded", color: "#0f766e" },
+              { dataKey: "failed", name: "failed", color: "#dc2626" },
+            ]}
+            format={count}
+            yAxis={{ allowDecimals: false }}
+          />
+          <TimeChart
+            {...common}
+            title="Failure rate"
+            description={`Failed for good / finished, ${binLabel}`}
+            kind="line"
+            series={[{ dataKey: "failureRate", name: "failure rate", color: "#dc2626" }]}
+            format={percent}
+            yAxis={{
+              unit: " %",
+              domain: [0, (max: number) => (Number.isFinite(max) ? Math.max(5, Math.ceil(max)) : 5)],
+            }}
+            legend={false}
+          />
+          <TimeChart
+            {...common}
             title="Latency"
             description={`Run time and wait in queue, p50 and p95 ${binLabel}${range === "hour" ? "" : " (p95: worst minute)"}`}
-          >
-            <ResponsiveContainer width="100%" height="100%">
-              <LineChart data={points} margin={{ top: 4, right: 8, bottom: 0, left: 0 }}>
-                <CartesianGrid stroke="#e2e8f0" vertical={false} />
-                <XAxis dataKey="at" tickFormatter={tick} tick={axis} minTickGap={24} />
-                <YAxis tick={axis} tickFormatter={(v) => ms(Number(v))} width={56} domain={[0, "auto"]} />
-                <Tooltip labelFormatter={fullTime} formatter={(v) => ms(v as number | null)} />
-                <Legend wrapperStyle={{ fontSize: 12 }} />
-                <Line
-                  type="monotone"
-                  dataKey="runP50Ms"
-                  name="run p50"
-                  stroke="#0f766e"
-                  dot={dot}
-                  connectNulls
-                  isAnimationActive={false}
-                />
-                <Line
-                  type="monotone"
-                  dataKey="runP95Ms"
-                  name="run p95"
-                  stroke="#0f766e"
-                  strokeDasharray="4 3"
-                  dot={dot}
-                  connectNulls
-                  isAnimationActive={false}
-                />
-                <Line
-                  type="monotone"
-                  dataKey="waitP50Ms"
-                  name="wait p50"
-                  stroke="#6366f1"
-                  dot={dot}
-                  connectNulls
-                  isAnimationActive={false}
-                />
-                <Line
-                  type="monotone"
-                  dataKey="waitP95Ms"
-                  name="wait p95"
-                  stroke="#6366f1"
-                  strokeDasharray="4 3"
-                  dot={dot}
-                  connectNulls
-                  isAnimationActive={false}
-                />
-              </LineChart>
-            </ResponsiveContainer>
-          </ChartCard>
+            kind="line"
+            series={[
+              { dataKey: "runP50Ms", name: "run p50", color: "#0f766e" },
+              { dataKey: "runP95Ms", name: "run p95", color: "#0f766e", dashed: true },
+              { dataKey: "waitP50Ms", name: "wait p50", color: "#6366f1" },
+              { dataKey: "waitP95Ms", name: "wait p95", color: "#6366f1", dashed: true },
+            ]}
+            format={ms}
+            yAxis={{ tickFormatter: (v) => ms(Number(v)), width: 56, domain: [0, "auto"] }}
+            marginLeft={0}
+          />
         </div>
       )}
     </Tabs>
