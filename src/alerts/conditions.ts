@@ -109,23 +109,15 @@ const checks: { [K in RuleKind]: Check<K> } = {
   },
   async backup_missed(_c, p, rule) {
     const last = await lastBackupAt();
-    if (!last.available) {
-      return {
-        holds: false,
-        summary: "backups are not set up on this install",
-        details: { available: false },
-        forMinutes: 0,
-      };
-    }
     // With no backup at all, the clock starts when the rule was made.
-    const since = last.at ?? rule.createdAt;
+    const since = last ?? rule.createdAt;
     const ageHours = (Date.now() - since.getTime()) / 3_600_000;
     return {
       holds: ageHours > p.maxAgeHours,
-      summary: last.at
+      summary: last
         ? `last successful backup ${ageHours.toFixed(1)} h ago (allowed ${p.maxAgeHours} h)`
         : `no successful backup in the ${ageHours.toFixed(1)} h since the rule was made (allowed ${p.maxAgeHours} h)`,
-      details: { lastBackupAt: last.at?.toISOString() ?? null, maxAgeHours: p.maxAgeHours },
+      details: { lastBackupAt: last?.toISOString() ?? null, maxAgeHours: p.maxAgeHours },
       forMinutes: 0,
     };
   },

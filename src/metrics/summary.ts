@@ -14,21 +14,18 @@ export interface HealthSummary {
   /** Jobs not finished: waiting, scheduled, running, retrying. */
   currentDepth: number;
   workersAlive: number;
-  /** The newest successful backup; `available: false` when backups are not set up on this install. */
-  lastBackup: { available: boolean; at: string | null };
+  /** The newest successful backup; null before the first. */
+  lastBackup: { at: string | null };
   openAlerts: number;
   checkedAt: string;
 }
 
-/** Reads the newest successful backup, tolerating an install without the backups table. */
-export async function lastBackupAt(): Promise<{ available: boolean; at: Date | null }> {
-  const db = pool();
-  const { rows } = await db.query<{ t: string | null }>("SELECT to_regclass('app.backups')::text AS t");
-  if (!rows[0]?.t) return { available: false, at: null };
-  const last = await db.query<{ at: Date | null }>(
+/** When the newest successful backup finished; null before the first. */
+export async function lastBackupAt(): Promise<Date | null> {
+  const { rows } = await pool().query<{ at: Date | null }>(
     "SELECT max(finished_at) AS at FROM app.backups WHERE status = 'succeeded'",
   );
-  return { available: true, at: last.rows[0]?.at ?? null };
+  return rows[0]?.at ?? null;
 }
 
 /** The Overview's health-at-a-glance cards, each read straight from its source (indexed reads). */
@@ -59,7 +56,7 @@ export async function healthSummary(): Promise<HealthSummary> {
     rowsLoadedToday: Number(rows.rows[0]!.n),
     currentDepth: Object.values(depth).reduce((s, states) => s + backlog(states), 0),
     workersAlive: workers,
-    lastBackup: { available: backup.available, at: backup.at?.toISOString() ?? null },
+    lastBackup: { at: backup?.toISOString() ?? null },
     openAlerts: alerts.rows[0]!.n,
     checkedAt: new Date().toISOString(),
   };

@@ -111,18 +111,9 @@ export function HealthCards({ showAlerts }: { showAlerts: boolean }) {
       />
       <Card
         label="Last backup"
-        value={
-          dash ??
-          (!s!.lastBackup.available ? "—" : s!.lastBackup.at ? formatAgo(new Date(s!.lastBackup.at)) : "none")
-        }
-        note={
-          s && !s.lastBackup.available
-            ? "backups not set up"
-            : s && !s.lastBackup.at
-              ? "no backups yet"
-              : "last successful"
-        }
-        tone={s?.lastBackup.available && !s.lastBackup.at ? "warn" : "neutral"}
+        value={dash ?? (s!.lastBackup.at ? formatAgo(new Date(s!.lastBackup.at)) : "none")}
+        note={s && !s.lastBackup.at ? "no backups yet" : "last successful"}
+        tone={s && !s.lastBackup.at ? "warn" : "neutral"}
         testId="card-last-backup"
       />
       <Card
