@@ -49,6 +49,8 @@ export default defineConfig({
       ADMIN_EMAIL: E2E.admin.email,
       ADMIN_PASSWORD: E2E.admin.password,
       NEXT_TELEMETRY_DISABLED: "1",
+      // The pull-source story's feed is a loopback server, as an on-prem feed would be.
+      PULL_ALLOW_PRIVATE_NETWORKS: "1",
       // Its own build folder, so a developer's running `npm start` keeps serving meanwhile.
       NEXT_DIST_DIR: ".next-e2e",
     },

@@ -35,6 +35,12 @@ const schema = z.object({
     )
     .optional(),
   BACKUP_GZIP_LEVEL: z.coerce.number().int().min(1).max(9).optional(),
+  /**
+   * `1` lets pull sources fetch from loopback, link-local and private addresses (an on-prem feed
+   * on the LAN). Off by default: an admin-entered URL must not reach the cloud metadata service or
+   * internal services. Read per use.
+   */
+  PULL_ALLOW_PRIVATE_NETWORKS: z.stringbool().default(false),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -50,6 +56,11 @@ export function env(): Env {
   }
   cached = parsed.data;
   return cached;
+}
+
+/** PULL_ALLOW_PRIVATE_NETWORKS as set now (validated like the rest; not cached, so it can change per test). */
+export function pullAllowsPrivateNetworks(): boolean {
+  return schema.shape.PULL_ALLOW_PRIVATE_NETWORKS.parse(process.env.PULL_ALLOW_PRIVATE_NETWORKS || undefined);
 }
 
 export function dataDir(): string {

@@ -10,6 +10,7 @@ import { createCaller } from "@/server/api/root";
 import { makeUser, setUpTestDatabase } from "../../test/database";
 import { setUpUploadDir, setUpWorker } from "../../test/ingest";
 import { createPullSource, listPulls } from "./pull";
+import { blockedAddressReason, openPullUrl } from "./pull-fetch";
 import { getSchedule, runScheduleNow } from "./schedules";
 
 setUpTestDatabase();
@@ -19,7 +20,13 @@ setUpWorker(2);
 /**
  * A CSV server on loopback whose answer each test sets: the bytes, a status, or a stall.
  */
-let answer: { status: number; body: string; stallMs?: number } = { status: 200, body: "" };
+let answer: {
+  status: number;
+  body: string;
+  stallMs?: number;
+  /** A 302 to `to`, for requests of `from` (every request without it). */
+  redirect?: { from?: string; to: string };
+} = { status: 200, body: "" };
 let requests = 0;
 let server: Server;
 let base = "";
@@ -29,9 +36,16 @@ const CITIES = "code,name\nPAR,Paris\nBER,Berlin\nROM,Rome\n";
 let admin: Actor;
 let operator: Actor;
 beforeAll(async () => {
+  // The feed is on loopback: allowed here as on an on-prem install; the network tests turn it off.
+  vi.stubEnv("PULL_ALLOW_PRIVATE_NETWORKS", "1");
   server = createServer((req, res) => {
     requests += 1;
     const send = () => {
+      const { redirect } = answer;
+      if (redirect && (!redirect.from || redirect.from === req.url)) {
+        res.writeHead(302, { location: redirect.to }).end();
+        return;
+      }
       res.writeHead(answer.status, { "content-type": "text/csv" });
       res.end(answer.status === 200 ? answer.body : "not here");
     };
@@ -232,5 +246,107 @@ describe("pull sources", () => {
     await new Promise((r) => setTimeout(r, 1_000));
     expect(await db().promotion.count({ where: { batchId: batch.id } })).toBe(0);
     expect(requests).toBeGreaterThanOrEqual(5);
+  });
+});
+
+describe("the network a pull may reach", () => {
+  const ALLOW = "(set PULL_ALLOW_PRIVATE_NETWORKS=1 to allow private networks)";
+  const open = (url: string) => openPullUrl(url, { timeoutMs: 5_000, accept: "text/csv" });
+  const refusingPrivate = async (fn: () => Promise<void>) => {
+    vi.stubEnv("PULL_ALLOW_PRIVATE_NETWORKS", "0");
+    try {
+      await fn();
+    } finally {
+      vi.stubEnv("PULL_ALLOW_PRIVATE_NETWORKS", "1");
+    }
+  };
+
+  it("knows loopback, link-local, private and unspecified addresses, IPv4 and IPv6", () => {
+    expect(blockedAddressReason("127.0.0.1")).toBe("a loopback address");
+    expect(blockedAddressReason("::1")).toBe("a loopback address");
+    expect(blockedAddressReason("::ffff:127.0.0.1")).toBe("a loopback address");
+    expect(blockedAddressReason("169.254.169.254")).toMatch(/^a link-local address/);
+    expect(blockedAddressReason("fe80::1")).toMatch(/^a link-local address/);
+    for (const ip of ["10.1.2.3", "172.16.0.1", "172.31.255.255", "192.168.1.20", "fd00::1", "fc00::2"]) {
+      expect(blockedAddressReason(ip), ip).toBe("a private-network address");
+    }
+    expect(blockedAddressReason("0.0.0.0")).toBe("an unspecified or reserved address");
+    expect(blockedAddressReason("::")).toBe("an unspecified or reserved address");
+    for (const ip of ["8.8.8.8", "172.32.0.1", "192.169.0.1", "2606:4700::1111"]) {
+      expect(blockedAddressReason(ip), ip).toBeNull();
+    }
+  });
+
+  it("refuses the cloud metadata address when the source is saved and when it is fetched", async () => {
+    await refusingPrivate(async () => {
+      await expect(
+        createPullSource(
+          {
+            name: "metadata",
+            url: "http://169.254.169.254/latest/meta-data/",
+            dataset: "cities",
+            cron: "0 * * * *",
+          },
+          admin,
+        ),
+      ).rejects.toThrow(
+        /url: 169\.254\.169\.254 is a link-local address \(where cloud metadata services live\); pulls may not reach private networks/,
+      );
+      await expect(open("http://169.254.169.254/latest/meta-data/iam/")).rejects.toThrow(
+        `Refused to pull http://169.254.169.254/latest/meta-data/iam/: 169.254.169.254 is a link-local address (where cloud metadata services live) ${ALLOW}`,
+      );
+      await expect(open(`http://[::ffff:127.0.0.1]:${new URL(base).port}/x.csv`)).rejects.toThrow(
+        /: ::ffff:7f00:1 is a loopback address/,
+      );
+    });
+  });
+
+  it("refuses a loopback feed when it is pulled, naming the URL and why, without connecting", async () => {
+    // Saved while allowed (or by a name that resolved elsewhere then): the fetch is what checks.
+    await createPullSource(
+      { name: "guarded-feed", url: `${base}/guarded.csv`, dataset: "cities_manual", cron: "0 * * * *" },
+      admin,
+    );
+    answer = { status: 200, body: `${CITIES}OSL,Oslo\n` };
+    const before = requests;
+    await refusingPrivate(async () => {
+      const run = await runAndWait("guarded-feed", "failed");
+      expect(run.error).toBe(`Refused to pull ${base}/guarded.csv: 127.0.0.1 is a loopback address ${ALLOW}`);
+      const [pull] = await listPulls("guarded-feed");
+      expect(pull).toMatchObject({ status: "failed", httpStatus: null, batchId: null, error: run.error });
+    });
+    expect(requests).toBe(before);
+  });
+
+  it("refuses a host name that resolves to loopback, checked at connection time", async () => {
+    const url = `http://localhost:${new URL(base).port}/cities.csv`;
+    const before = requests;
+    await refusingPrivate(async () => {
+      await expect(open(url)).rejects.toThrow(
+        new RegExp(
+          `^Refused to pull ${url}: localhost resolves to (127\\.0\\.0\\.1|::1), a loopback address`,
+        ),
+      );
+    });
+    expect(requests).toBe(before);
+  });
+
+  it("checks every redirect: no other protocol, and at most five hops", async () => {
+    answer = { status: 200, body: CITIES, redirect: { to: "ftp://127.0.0.1/cities.csv" } };
+    await expect(open(`${base}/moved.csv`)).rejects.toThrow(
+      `Refused to pull ${base}/moved.csv (redirected to ftp://127.0.0.1/cities.csv): only http:// and https:// URLs can be pulled`,
+    );
+    answer = { status: 200, body: CITIES, redirect: { to: "/again.csv" } };
+    await expect(open(`${base}/loop.csv`)).rejects.toThrow(`${base}/loop.csv redirected more than 5 times`);
+  });
+
+  it("with PULL_ALLOW_PRIVATE_NETWORKS=1, pulls the loopback feed, following a redirect", async () => {
+    answer = { status: 200, body: `${CITIES}OSL,Oslo\n` };
+    const run = await runAndWait("guarded-feed", "succeeded");
+    expect((run.steps as { task: string }[]).map((s) => s.task)).toEqual(["pull_source", "ingest"]);
+    answer = { status: 200, body: CITIES, redirect: { from: "/old-path.csv", to: `${base}/cities.csv` } };
+    const res = await open(`${base}/old-path.csv`);
+    expect(res.status).toBe(200);
+    expect(Buffer.concat(await res.body.toArray()).toString()).toBe(CITIES);
   });
 });

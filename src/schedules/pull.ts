@@ -1,6 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { Readable } from "node:stream";
-import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { z } from "zod";
 import { recordAudit } from "@/audit/audit";
 import { type Actor, SYSTEM } from "@/auth/actor";
@@ -14,6 +12,7 @@ import { discardUpload, receiveUpload, submitUpload } from "@/ingest/uploads";
 import { PermanentJobError } from "@/queue/errors";
 import { AppError } from "@/server/errors";
 import { checkCron, nextFireAfter } from "./cron";
+import { openPullUrl, PullRefusedError, type PullResponse, refusedHostReason } from "./pull-fetch";
 import { scheduleNameSchema } from "./schedules";
 
 /**
@@ -31,6 +30,15 @@ export const pullUrlSchema = z
       ctx.addIssue({ code: "custom", message: "url: not a URL (expected http:// or https://…)" });
     else if (!["http:", "https:"].includes(new URL(u).protocol))
       ctx.addIssue({ code: "custom", message: "url: only http:// and https:// URLs can be pulled" });
+    else {
+      // Early word for an address that is plainly private; names are checked when fetched.
+      const refused = refusedHostReason(u);
+      if (refused)
+        ctx.addIssue({
+          code: "custom",
+          message: `url: ${refused}; pulls may not reach private networks (PULL_ALLOW_PRIVATE_NETWORKS=1 allows them)`,
+        });
+    }
   });
 
 export const createPullSourceInput = z.object({
@@ -201,26 +209,27 @@ export async function runPull(pullSourceId: string, jobId: string): Promise<Pull
   let sha256: string | null = null;
   try {
     const limit = maxUploadBytes();
-    let res: Response;
+    let res: PullResponse;
     try {
-      res = await fetch(source.url, {
-        signal: AbortSignal.timeout(source.timeoutMs),
-        headers: { accept: "text/csv, text/plain;q=0.9, */*;q=0.5", "user-agent": "Sluice pull" },
-        redirect: "follow",
+      res = await openPullUrl(source.url, {
+        timeoutMs: source.timeoutMs,
+        accept: "text/csv, text/plain;q=0.9, */*;q=0.5",
       });
     } catch (err) {
-      throw new Error(fetchFailure(err, source.url, source.timeoutMs));
+      throw err instanceof PullRefusedError
+        ? err
+        : new Error(fetchFailure(err, source.url, source.timeoutMs));
     }
     httpStatus = res.status;
-    if (!res.ok || !res.body) {
-      await res.body?.cancel().catch(() => undefined);
+    if (res.status < 200 || res.status > 299) {
+      res.body.destroy();
       throw new Error(
         `${source.url} answered HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ""}`,
       );
     }
-    const declared = Number(res.headers.get("content-length"));
+    const declared = Number(res.headers["content-length"]);
     if (Number.isFinite(declared) && declared > limit) {
-      await res.body.cancel().catch(() => undefined);
+      res.body.destroy();
       throw new Error(
         `${source.url} is ${formatBytes(declared)}, over the upload limit of ${formatBytes(limit)}`,
       );
@@ -230,8 +239,8 @@ export async function runPull(pullSourceId: string, jobId: string): Promise<Pull
       received = await receiveUpload({
         datasetName: source.dataset.name,
         fileName: fileNameOf(source.url),
-        contentType: res.headers.get("content-type"),
-        body: Readable.fromWeb(res.body as WebReadableStream<Uint8Array>),
+        contentType: res.headers["content-type"] ?? null,
+        body: res.body,
         actor: SYSTEM,
       });
     } catch (err) {
