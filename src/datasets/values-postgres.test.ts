@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { pool } from "@/db/pool";
 import { setUpTestDatabase } from "../../test/database";
+import { seededRandom as random } from "../../test/random";
 import type { ColumnDefinition } from "./definition";
 import { compileColumn, InvalidCell, PG_TYPE } from "./values";
 
@@ -48,17 +49,6 @@ const edgeCases: Partial<Record<ColumnDefinition["type"], string[]>> = {
     "2026-01-31t14:05:00z",
   ],
 };
-
-/** A small deterministic PRNG (mulberry32). */
-function random(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Strings near the edges of each type: impossible dates, leap seconds, far zones, huge exponents. */
 function nearTheEdges(type: "timestamp" | "date" | "decimal" | "integer", count: number): string[] {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { seededRandom as random } from "../../../test/random";
 import { CsvParser, CsvSyntaxError, parseCsv } from "./parser";
 
 type Parsed = { fields: string[]; line: number }[];
@@ -13,17 +14,6 @@ function parsePieces(pieces: string[], delimiter = ","): Parsed {
 }
 
 const fields = (text: string, delimiter = ",") => parseCsv(text, delimiter).map((r) => r.fields);
-
-/** A small deterministic PRNG (mulberry32), so a failing split can be reproduced. */
-function random(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe("CsvParser: RFC 4180", () => {
   it("reads quoted and unquoted fields alike", () => {
