@@ -12,22 +12,12 @@ import * as productionRowsRoute from "../../app/api/v1/datasets/[name]/rows/rout
 import { type ApiKeyActor, makeApiKey, setUpTestDatabase } from "../../test/database";
 import { promotableJob, setUpUploadDir, setUpWorker, toCsv, uploadAccepted } from "../../test/ingest";
 import { nextRoute } from "../../test/next-route";
+import { restGet as get, TEST_BASE_URL } from "../../test/rest";
 import { promoteBatch, revertPromotion } from "./promote";
 
 setUpTestDatabase();
 setUpUploadDir();
 setUpWorker();
-
-const BASE = "http://localhost:3000";
-const get = <P>(
-  route: { GET: (r: Request, c: { params: Promise<P> }) => Promise<Response> },
-  path: string,
-  params: P,
-  key?: string,
-) =>
-  route.GET(new Request(`${BASE}${path}`, { headers: key ? { authorization: `Bearer ${key}` } : {} }), {
-    params: Promise.resolve(params),
-  });
 
 const listings = JSON.parse(readFileSync("src/datasets/samples/listings.json", "utf8"));
 const header = ["external_id", "domain", "email", "country", "price", "rating", "created_at", "url", "name"];
@@ -175,9 +165,12 @@ describe("lineage", () => {
     });
 
     const anonymous = nextRoute(lineageRoute, "/api/v1/batches/[id]/lineage");
-    const noKey = await anonymous(new Request(`${BASE}/api/v1/batches/${accepted.batchId}/lineage`), {
-      id: accepted.batchId,
-    });
+    const noKey = await anonymous(
+      new Request(`${TEST_BASE_URL}/api/v1/batches/${accepted.batchId}/lineage`),
+      {
+        id: accepted.batchId,
+      },
+    );
     expect(noKey.status).toBe(401);
     expect((await get(lineageRoute, "", { id: "not-a-uuid" }, analyst.key)).status).toBe(400);
     const missing = "00000000-0000-4000-8000-000000000000";

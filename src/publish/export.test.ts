@@ -22,21 +22,11 @@ import {
   toCsv,
   uploadAccepted,
 } from "../../test/ingest";
+import { restGet as get } from "../../test/rest";
 
 setUpTestDatabase();
 setUpUploadDir();
 setUpWorker();
-
-const BASE = "http://localhost:3000";
-const get = <P>(
-  route: { GET: (r: Request, c: { params: Promise<P> }) => Promise<Response> },
-  path: string,
-  params: P,
-  key: string,
-) =>
-  route.GET(new Request(`${BASE}${path}`, { headers: { authorization: `Bearer ${key}` } }), {
-    params: Promise.resolve(params),
-  });
 
 const listings = JSON.parse(readFileSync("src/datasets/samples/listings.json", "utf8"));
 const header = ["external_id", "domain", "email", "country", "price", "rating", "created_at", "url", "name"];
