@@ -3,6 +3,15 @@
 import { ROLES, type Role } from "@/auth/roles";
 import { Select } from "./ui/field";
 
+/** The roles as `<option>`s, for any role `<Select>`. */
+export function RoleOptions() {
+  return ROLES.map((r) => (
+    <option key={r} value={r}>
+      {r}
+    </option>
+  ));
+}
+
 /** A compact role picker for a table row; changes apply as soon as a role is chosen. */
 export function RoleSelect({
   label,
@@ -25,11 +34,7 @@ export function RoleSelect({
       onChange={(e) => onChange(e.target.value as Role)}
       className="w-24"
     >
-      {ROLES.map((r) => (
-        <option key={r} value={r}>
-          {r}
-        </option>
-      ))}
+      <RoleOptions />
     </Select>
   );
 }

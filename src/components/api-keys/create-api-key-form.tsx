@@ -2,8 +2,9 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRef } from "react";
-import { ROLES, type Role } from "@/auth/roles";
+import type { Role } from "@/auth/roles";
 import { type RouterOutputs, useTRPC } from "@/trpc/react";
+import { RoleOptions } from "../role-select";
 import { fieldErrors } from "../server-errors";
 import { Button } from "../ui/button";
 import { Field, Input, Select } from "../ui/field";
@@ -52,11 +53,7 @@ export function CreateApiKeyForm({ onCreated }: { onCreated: (key: CreatedApiKey
           <Field label="Role" error={errors.role} className="w-36">
             {(control) => (
               <Select {...control} name="role" defaultValue="analyst">
-                {ROLES.map((r) => (
-                  <option key={r} value={r}>
-                    {r}
-                  </option>
-                ))}
+                <RoleOptions />
               </Select>
             )}
           </Field>

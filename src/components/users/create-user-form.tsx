@@ -2,8 +2,9 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRef, useState } from "react";
-import { ROLES, type Role } from "@/auth/roles";
+import type { Role } from "@/auth/roles";
 import { useTRPC } from "@/trpc/react";
+import { RoleOptions } from "../role-select";
 import { fieldErrors } from "../server-errors";
 import { Button } from "../ui/button";
 import { Field, Input, Select } from "../ui/field";
@@ -66,11 +67,7 @@ export function CreateUserForm({ onCreated }: { onCreated?: (userId: string) => 
           <Field label="Role" error={errors.role}>
             {(control) => (
               <Select {...control} name="role" defaultValue="analyst">
-                {ROLES.map((r) => (
-                  <option key={r} value={r}>
-                    {r}
-                  </option>
-                ))}
+                <RoleOptions />
               </Select>
             )}
           </Field>
