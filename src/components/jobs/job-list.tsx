@@ -322,26 +322,37 @@ function FilterSelect({
   anyLabel?: string;
   onChange: (value: string | null) => void;
 }) {
+  return (
+    <LabelledFilter label={label}>
+      {(id) => (
+        <Select
+          id={id}
+          size="sm"
+          value={value}
+          onChange={(e) => onChange(e.target.value || null)}
+          className="min-w-28"
+        >
+          <option value="">{anyLabel}</option>
+          {options.map((o) => (
+            <option key={o} value={o}>
+              {labels?.[o] ?? o}
+            </option>
+          ))}
+        </Select>
+      )}
+    </LabelledFilter>
+  );
+}
+
+/** A filter control with its label beside it, tied by id. */
+function LabelledFilter({ label, children }: { label: string; children: (id: string) => React.ReactNode }) {
   const id = useId();
   return (
     <div className="flex items-center gap-1.5">
       <label htmlFor={id} className="text-sm text-slate-600">
         {label}
       </label>
-      <Select
-        id={id}
-        size="sm"
-        value={value}
-        onChange={(e) => onChange(e.target.value || null)}
-        className="min-w-28"
-      >
-        <option value="">{anyLabel}</option>
-        {options.map((o) => (
-          <option key={o} value={o}>
-            {labels?.[o] ?? o}
-          </option>
-        ))}
-      </Select>
+      {children(id)}
     </div>
   );
 }
@@ -383,19 +394,17 @@ function TimeFilter({
   value: string;
   onChange: (value: string | null) => void;
 }) {
-  const id = useId();
   return (
-    <div className="flex items-center gap-1.5">
-      <label htmlFor={id} className="text-sm text-slate-600">
-        {label}
-      </label>
-      <Input
-        id={id}
-        type="datetime-local"
-        value={value}
-        onChange={(e) => onChange(e.target.value || null)}
-        className="h-7! w-44 py-0 text-xs"
-      />
-    </div>
+    <LabelledFilter label={label}>
+      {(id) => (
+        <Input
+          id={id}
+          type="datetime-local"
+          value={value}
+          onChange={(e) => onChange(e.target.value || null)}
+          className="h-7! w-44 py-0 text-xs"
+        />
+      )}
+    </LabelledFilter>
   );
 }
