@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import cronstrue from "cronstrue";
 import { useState } from "react";
 import { type RouterOutputs, useTRPC } from "@/trpc/react";
+import { DatasetOptions } from "../datasets/dataset-options";
 import { Button } from "../ui/button";
 import { Field, Input, Select } from "../ui/field";
 import { Notice } from "../ui/notice";
@@ -83,11 +84,7 @@ export function PullSourceForm({
           {(p) => (
             <Select {...p} value={dataset} required onChange={(e) => setDataset(e.target.value)}>
               <option value="">Choose a dataset…</option>
-              {datasets.data?.map((d) => (
-                <option key={d.name} value={d.name}>
-                  {d.title} ({d.name})
-                </option>
-              ))}
+              <DatasetOptions datasets={datasets.data} />
             </Select>
           )}
         </Field>

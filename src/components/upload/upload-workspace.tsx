@@ -4,6 +4,7 @@ import { skipToken, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
 import { useTRPC } from "@/trpc/react";
+import { DatasetOptions } from "../datasets/dataset-options";
 import { EmptyState } from "../ui/empty-state";
 import { Field, Select } from "../ui/field";
 import { Notice } from "../ui/notice";
@@ -150,11 +151,7 @@ export function UploadWorkspace({ initialDataset }: { initialDataset: string | n
                 onChange={(e) => changeDataset(e.target.value)}
               >
                 {!datasets.data && <option value="">Loading…</option>}
-                {datasets.data?.map((d) => (
-                  <option key={d.name} value={d.name}>
-                    {d.title} ({d.name})
-                  </option>
-                ))}
+                <DatasetOptions datasets={datasets.data} />
               </Select>
             )}
           </Field>
