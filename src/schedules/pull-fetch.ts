@@ -176,7 +176,8 @@ function requestOnce(target: string, original: string, accept: string, signal: A
     const onAbort = () => req.destroy(signal.reason);
     signal.addEventListener("abort", onAbort, { once: true });
     req.once("close", () => signal.removeEventListener("abort", onAbort));
-    req.once("error", reject);
+    // Kept for the whole exchange: an abort after the response still errors the request.
+    req.on("error", reject);
     req.once("response", resolve);
     req.end();
   });

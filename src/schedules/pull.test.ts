@@ -24,6 +24,8 @@ let answer: {
   status: number;
   body: string;
   stallMs?: number;
+  /** Sends the headers and the first bytes, then holds the rest this long. */
+  stallBodyMs?: number;
   /** A 302 to `to`, for requests of `from` (every request without it). */
   redirect?: { from?: string; to: string };
 } = { status: 200, body: "" };
@@ -47,6 +49,11 @@ beforeAll(async () => {
         return;
       }
       res.writeHead(answer.status, { "content-type": "text/csv" });
+      if (answer.stallBodyMs) {
+        res.write(answer.body.slice(0, 10));
+        setTimeout(() => res.end(answer.body.slice(10)), answer.stallBodyMs);
+        return;
+      }
       res.end(answer.status === 200 ? answer.body : "not here");
     };
     if (answer.stallMs) setTimeout(send, answer.stallMs);
@@ -197,6 +204,10 @@ describe("pull sources", () => {
     answer = { status: 200, body: CITIES, stallMs: 3_000 };
     const run = await runAndWait("slow-feed", "failed");
     expect(run.error).toBe(`${base}/slow.csv did not answer in full within 1 s (timeout)`);
+    // The timeout covers the body too: headers on time, then a stall.
+    answer = { status: 200, body: CITIES, stallBodyMs: 3_000 };
+    const stalled = await runAndWait("slow-feed", "failed");
+    expect(stalled.error).toBe(`${base}/slow.csv did not answer in full within 1 s (timeout)`);
   });
 
   it("refuses a download over the upload limit, keeping nothing of it", async () => {
