@@ -18,7 +18,10 @@ export function packArchive(manifest: BackupManifest, workDir: string, sizes: nu
     pack.entry({ name: "manifest.json" }, `${JSON.stringify(manifest, null, 2)}\n`);
     for (const [i, part] of manifest.parts.entries()) {
       const entry = pack.entry({ name: part.file, size: sizes[i] });
-      await pipeline(createReadStream(path.join(workDir, path.basename(part.file))), entry);
+      await pipeline(
+        createReadStream(path.join(workDir, path.basename(part.file)), { highWaterMark: 1024 * 1024 }),
+        entry,
+      );
     }
     pack.finalize();
   })().catch((err) => pack.destroy(err));
