@@ -144,6 +144,7 @@ async function main() {
     const backups: Timing[] = [];
     let id = "";
     let archiveBytes = 0;
+    let compression = "";
     for (let r = 0; r < rounds; r++) {
       bareOuts.push(
         await timed(async () => {
@@ -162,6 +163,7 @@ async function main() {
         await timed(async () => {
           const manifest = await runBackup(id);
           archiveBytes = manifest.parts.reduce((s, part) => s + part.bytes, 0);
+          compression = manifest.compression;
         }),
       );
       log(
@@ -200,7 +202,7 @@ async function main() {
       );
     console.log("");
     console.log(
-      `tables ${tables.length}, rows ${rows.toLocaleString()}, COPY text ${mb.toFixed(0)} MB, archive ${(archiveBytes / 1024 / 1024).toFixed(0)} MB (gzip${process.env.BACKUP_ENCRYPTION_KEY ? " + AES-256-GCM" : ""})`,
+      `tables ${tables.length}, rows ${rows.toLocaleString()}, COPY text ${mb.toFixed(0)} MB, archive ${(archiveBytes / 1024 / 1024).toFixed(0)} MB (${compression}${process.env.BACKUP_ENCRYPTION_KEY ? " + AES-256-GCM" : ""})`,
     );
     console.log(`medians of ${rounds} rounds for COPY out and backup:`);
     line("bare COPY … TO STDOUT", bareOut);

@@ -26,7 +26,8 @@ import { backupStorage } from "./storage";
 
 /**
  * The built-in engine: one REPEATABLE READ snapshot, every table streamed with `COPY … TO STDOUT`
- * through gzip (and AES-256-GCM when a key is set) into a part file while its SHA-256 is taken;
+ * in 1 MB blocks through brotli or gzip on libuv's thread pool (and AES-256-GCM when a key is set)
+ * into a part file while its SHA-256 is taken;
  * then the parts and the manifest become one tar in storage. Nothing but the catalog row is
  * written to the database, and a failure leaves no file behind.
  */
