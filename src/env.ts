@@ -34,6 +34,8 @@ const schema = z.object({
       "must be 32 bytes in base64 (openssl rand -base64 32)",
     )
     .optional(),
+  /** How backup parts are compressed: brotli (default, fastest) or gzip. Restore reads either. */
+  BACKUP_COMPRESSION: z.enum(["brotli", "gzip"]).optional(),
   BACKUP_GZIP_LEVEL: z.coerce.number().int().min(1).max(9).optional(),
   /**
    * `1` lets pull sources fetch from loopback, link-local and private addresses (an on-prem feed

@@ -10,7 +10,8 @@ import { backupStorage } from "./storage";
 
 /**
  * The archive: a plain tar (readable with `tar -xf`) of `manifest.json` then each part
- * (`parts/NNNN.copy.gz[.enc]`: one table's `COPY … TO STDOUT` text, gzip, maybe AES-256-GCM).
+ * (`parts/NNNN.copy.br[.enc]` or `.gz`: one table's `COPY … TO STDOUT` text, brotli or gzip as the
+ * manifest says, maybe AES-256-GCM).
  */
 export function packArchive(manifest: BackupManifest, workDir: string, sizes: number[]): Readable {
   const pack = tar.pack();
@@ -18,7 +19,10 @@ export function packArchive(manifest: BackupManifest, workDir: string, sizes: nu
     pack.entry({ name: "manifest.json" }, `${JSON.stringify(manifest, null, 2)}\n`);
     for (const [i, part] of manifest.parts.entries()) {
       const entry = pack.entry({ name: part.file, size: sizes[i] });
-      await pipeline(createReadStream(path.join(workDir, path.basename(part.file))), entry);
+      await pipeline(
+        createReadStream(path.join(workDir, path.basename(part.file)), { highWaterMark: 1024 * 1024 }),
+        entry,
+      );
     }
     pack.finalize();
   })().catch((err) => pack.destroy(err));

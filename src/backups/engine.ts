@@ -4,7 +4,6 @@ import { mkdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { gzip } from "node:zlib";
 import type pg from "pg";
 import { to as copyTo } from "pg-copy-streams";
 import { pool } from "@/db/pool";
@@ -12,15 +11,23 @@ import { AppError } from "@/server/errors";
 import { publishLive } from "@/server/live";
 import { packArchive } from "./archive";
 import { type BackupProgress, getBackup, updateProgress } from "./catalog";
+import { blocks, brotli, parallelGzip } from "./compress";
 import { backupKey, encryptStream, keyFingerprint } from "./crypto";
-import { type BackupManifest, type BackupPart, MANIFEST_FORMAT } from "./manifest";
+import {
+  type BackupManifest,
+  type BackupPart,
+  COMPRESSED_EXTENSION,
+  type Compression,
+  MANIFEST_FORMAT,
+} from "./manifest";
 import { APP_TABLES, DATA_SCHEMAS } from "./scope";
 import { columnList, tableRef } from "./sql";
 import { backupStorage } from "./storage";
 
 /**
  * The built-in engine: one REPEATABLE READ snapshot, every table streamed with `COPY … TO STDOUT`
- * through gzip (and AES-256-GCM when a key is set) into a part file while its SHA-256 is taken;
+ * in 1 MB blocks through brotli or gzip on libuv's thread pool (and AES-256-GCM when a key is set)
+ * into a part file while its SHA-256 is taken;
  * then the parts and the manifest become one tar in storage. Nothing but the catalog row is
  * written to the database, and a failure leaves no file behind.
  */
@@ -71,66 +78,13 @@ function gzipLevel(): number {
   return Number.isInteger(v) && v >= 1 && v <= 9 ? v : 1;
 }
 
-/**
- * Counts bytes as they pass and gathers COPY's one-row messages into ~256 KB chunks, so gzip,
- * the cipher, the hash and the file see few large writes instead of a million small ones.
- */
-function coalescingCounter(onBytes: (n: number) => void, size = 256 * 1024): Transform {
-  let held: Buffer[] = [];
-  let heldBytes = 0;
-  return new Transform({
-    transform(chunk: Buffer, _e, done) {
-      onBytes(chunk.length);
-      held.push(chunk);
-      heldBytes += chunk.length;
-      if (heldBytes >= size) {
-        const out = Buffer.concat(held, heldBytes);
-        held = [];
-        heldBytes = 0;
-        return done(null, out);
-      }
-      done();
-    },
-    flush(done) {
-      done(null, heldBytes ? Buffer.concat(held, heldBytes) : undefined);
-    },
-  });
-}
-
-/**
- * gzip in parallel: the stream is cut into ~1 MB blocks, each compressed as its own gzip member on
- * libuv's thread pool with a few in flight, and the members written in order. Concatenated members
- * are one valid gzip stream (RFC 1952), which `gunzip` and Node's Gunzip read whole.
- */
-function parallelGzip(level: number, inFlight = 4, blockBytes = 1024 * 1024): Transform {
-  let held: Buffer[] = [];
-  let heldBytes = 0;
-  const queue: Promise<Buffer>[] = [];
-  const compress = (b: Buffer) =>
-    new Promise<Buffer>((resolve, reject) =>
-      gzip(b, { level }, (err, out) => (err ? reject(err) : resolve(out))),
-    );
-  return new Transform({
-    transform(chunk: Buffer, _e, done) {
-      held.push(chunk);
-      heldBytes += chunk.length;
-      if (heldBytes < blockBytes) return done();
-      queue.push(compress(Buffer.concat(held, heldBytes)));
-      held = [];
-      heldBytes = 0;
-      if (queue.length < inFlight) return done();
-      queue
-        .shift()!
-        .then((out) => done(null, out))
-        .catch(done);
-    },
-    flush(done) {
-      if (heldBytes || queue.length === 0) queue.push(compress(Buffer.concat(held, heldBytes)));
-      (async () => {
-        for (const p of queue) this.push(await p);
-      })().then(() => done(), done);
-    },
-  });
+/** BACKUP_COMPRESSION: brotli (the default, fastest here) or gzip (what every tool reads). */
+export function compression(): Compression {
+  const v = process.env.BACKUP_COMPRESSION;
+  if (v === "gzip" || v === "brotli") return v;
+  if (v)
+    throw new AppError("CONFLICT", `BACKUP_COMPRESSION must be brotli or gzip, not ${JSON.stringify(v)}`);
+  return "brotli";
 }
 
 /** Runs the backup the catalog row `id` describes. Throws after recording the failure. */
@@ -148,6 +102,7 @@ export async function runBackup(id: string): Promise<BackupManifest> {
   let inTransaction = false;
   try {
     const key = backupKey(false);
+    const kind = compression();
     await pool().query("UPDATE app.backups SET encrypted = $2 WHERE id = $1", [id, key !== null]);
     client = await pool().connect();
     await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
@@ -183,19 +138,19 @@ export async function runBackup(id: string): Promise<BackupManifest> {
       await updateProgress(id, backup.jobId, progress);
     };
     for (const [i, t] of tables.entries()) {
-      const file = `parts/${String(i + 1).padStart(4, "0")}.copy.gz${key ? ".enc" : ""}`;
+      const file = `parts/${String(i + 1).padStart(4, "0")}.copy${COMPRESSED_EXTENSION[kind]}${key ? ".enc" : ""}`;
       const hash = createHash("sha256");
       let bytes = 0;
       let rawBytes = 0;
       progress.table = `${t.schema}.${t.table}`;
       const copy = client.query(copyTo(`COPY ${tableRef(t)} (${columnList(t.columns)}) TO STDOUT`));
       const stages: NodeJS.ReadWriteStream[] = [
-        coalescingCounter((n) => {
+        blocks((n) => {
           rawBytes += n;
           progress.bytes = (progress.bytes ?? 0) + n;
           void report(false).catch(() => undefined);
         }),
-        parallelGzip(gzipLevel()),
+        kind === "brotli" ? brotli() : parallelGzip({ level: gzipLevel() }),
       ];
       if (key) stages.push(encryptStream(key));
       // The hash is taken on the bytes as stored.
@@ -235,7 +190,7 @@ export async function runBackup(id: string): Promise<BackupManifest> {
       trigger: backup.trigger,
       schemaVersion: version,
       postgresVersion: meta[0]!.pg,
-      compression: "gzip",
+      compression: kind,
       encryption: key ? { algorithm: "aes-256-gcm", keyFingerprint: keyFingerprint(key) } : null,
       datasets,
       parts,

@@ -1,9 +1,9 @@
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { createGunzip } from "node:zlib";
 import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { AppError } from "@/server/errors";
+import { decompressor } from "./compress";
 import { decryptStream, keyFor } from "./crypto";
 import type { BackupManifest, BackupPart } from "./manifest";
 import { columnList } from "./sql";
@@ -24,11 +24,12 @@ export async function copyPartInto(
   stream: Readable,
   key: Buffer | null,
   target: string,
+  compression: BackupManifest["compression"],
 ): Promise<number> {
   const copy = client.query(copyFrom(`COPY ${target} (${columnList(part.columns)}) FROM STDIN`));
   const stages: (NodeJS.ReadableStream | NodeJS.ReadWriteStream | NodeJS.WritableStream)[] = [stream];
   if (key) stages.push(decryptStream(key));
-  stages.push(createGunzip(), copy);
+  stages.push(decompressor(compression), copy);
   try {
     await pipeline(stages);
   } catch (err) {

@@ -207,7 +207,7 @@ export async function restoreBackup(id: string, input: RestoreInput, actor: Acto
             await client.query(`TRUNCATE ${target}`);
           }
         }
-        total += await copyPartInto(client, id, part, stream, key, target);
+        total += await copyPartInto(client, id, part, stream, key, target, manifest.compression);
         restored.add(partKey(part));
       },
     );

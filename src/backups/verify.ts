@@ -47,7 +47,7 @@ export async function verifyBackup(id: string, actor: Actor): Promise<VerifyResu
           const table = `${scratch}.${quoteName(`t${part.file.slice(6, 10)}`)}`;
           const cols = part.columns.map((c) => `${quoteName(c.name)} ${checkedType(c.type)}`).join(", ");
           await client.query(`CREATE TABLE ${table} (${cols})`);
-          rows += await copyPartInto(client, id, part, stream, key, table);
+          rows += await copyPartInto(client, id, part, stream, key, table, manifest.compression);
         },
       );
     } finally {
