@@ -9,7 +9,13 @@ import type { Prisma } from "@/generated/prisma/client";
 import { violationSummary } from "@/ingest/rejects";
 import { AppError } from "@/server/errors";
 import { computeDrift, type Drift } from "./drift";
-import { type ColumnProfile, type Histogram, type ProfileSource, profileColumns } from "./profile";
+import {
+  type ColumnProfile,
+  type Histogram,
+  type ProfileSource,
+  profileColumns,
+  sampleRowNumbers,
+} from "./profile";
 import { checkConsistency, loadViolationSamples, percentOf, type RuleResult, type Violation } from "./rules";
 import {
   computeScores,
@@ -143,6 +149,8 @@ export async function computeQualityReport(pool: pg.Pool, batchId: string): Prom
       param: batchId,
       shapes,
       unique: def.key.length === 1 ? def.key[0] : undefined,
+      // Rows spread over the file, found by the primary key (_batch_id, _row).
+      sample: { where: "_row = ANY($1::int[])", param: sampleRowNumbers(batch.rows) },
     },
     staged,
     { checked, valid: batch.valid, duplicates: batch.duplicates },
