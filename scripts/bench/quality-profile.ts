@@ -13,6 +13,7 @@ import { parseDefinition } from "@/datasets/registry";
 import { stagingTable } from "@/datasets/tables";
 import { startEmbeddedPostgres } from "@/db/embedded";
 import { profileColumns, sampleRowNumbers } from "@/quality/profile";
+import { mergeLengths, mergeShapes } from "@/quality/shapes";
 
 const { values } = parseArgs({
   options: {
@@ -54,11 +55,16 @@ async function main() {
     if (!rows[0]) throw new Error("no staged batch in .data/bench: run `npm run bench:quality` first");
     const { id, valid } = rows[0] as { id: string; valid: number };
     const def = parseDefinition(rows[0].definition);
+    // Shapes and length ranges as the loader counted them, as the report uses them.
+    const chunks = (
+      await pool.query("SELECT shapes FROM app.batch_chunks WHERE batch_id = $1", [id])
+    ).rows.map((r) => r.shapes);
     const src = {
       table: stagingTable(def.name),
       where: "_batch_id = $1",
       param: id,
-      shapes: new Map(),
+      shapes: mergeShapes(chunks),
+      lengths: mergeLengths(chunks),
       unique: def.key.length === 1 ? def.key[0] : undefined,
       sample: { where: "_row = ANY($1::int[])", param: sampleRowNumbers(rows[0].rows) },
     };

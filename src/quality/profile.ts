@@ -61,6 +61,8 @@ export interface ProfileSource {
   unique?: string;
   /** Text shapes already counted while loading (shapes.ts); when absent they are counted in SQL. */
   shapes?: Map<string, { pattern: string; count: number }[]>;
+  /** Length ranges counted while loading (shapes.ts), by column; when absent they are counted in SQL. */
+  lengths?: Map<string, { min: number; max: number }>;
   /**
    * Picks the sample rows, with $1 as its one parameter (e.g. evenly spaced row numbers of a
    * batch, found by its primary key); without it, pages are sampled (TABLESAMPLE SYSTEM).
@@ -202,6 +204,8 @@ function uniqueSql(
   const where = src.where ? `(${src.where.replace("$1", p(src.param))}) AND ` : "";
   const rowsOf = (extra = "") => `FROM ${src.table} WHERE ${where}${q} IS NOT NULL${extra}`;
   const textual = TEXTUAL.has(c.type);
+  // Lengths counted while loading spare counting the characters of every row here.
+  const lengths = textual && !src.lengths?.has(c.name);
   const stats = ["count(*)::bigint AS filled"];
   if (checked) {
     stats.push(`count(DISTINCT ${textual ? "hashtextextended(v, 0)" : "v"})::bigint AS distinct_values`);
@@ -215,13 +219,15 @@ function uniqueSql(
     );
   }
   if (NUMERIC.has(c.type)) stats.push("sum(v) AS total");
-  if (textual) {
+  if (lengths) {
     // The length once per row (min and max would each count the characters again).
     stats.push(
       "min(len) AS min_len",
       "max(len) AS max_len",
       "count(*) FILTER (WHERE len = 0)::bigint AS empty",
     );
+  } else if (textual) {
+    stats.push("count(*) FILTER (WHERE v = '')::bigint AS empty");
   }
   if (below !== null) stats.push(`array_agg(v) FILTER (WHERE ${orderOf(c, "v")} <= ${p(below)}) AS below`);
   const smallest =
@@ -250,7 +256,8 @@ function uniqueSql(
       );
     }
   }
-  if (textual) selects.push("a.min_len", "a.max_len", "a.empty");
+  if (lengths) selects.push("a.min_len", "a.max_len");
+  if (textual) selects.push("a.empty");
   if (SHAPED.has(c.type) && shapesInSql) {
     selects.push(
       `(SELECT coalesce(json_agg(json_build_object('pattern', pattern, 'count', n) ORDER BY n DESC, pattern), '[]') FROM (
@@ -258,7 +265,7 @@ function uniqueSql(
     );
   }
   const text = `SELECT ${selects.join(",\n      ")}
-    FROM (SELECT ${stats.join(", ")} FROM (SELECT ${q} AS v${textual ? `, length(${q}) AS len` : ""} ${rowsOf()}) r) a`;
+    FROM (SELECT ${stats.join(", ")} FROM (SELECT ${q} AS v${lengths ? `, length(${q}) AS len` : ""} ${rowsOf()}) r) a`;
   return { text, params };
 }
 
@@ -369,6 +376,11 @@ async function profileColumn(
     r.groups = r.distinct_values;
     r.top = smallest.slice(0, TOP);
     r.vals = smallest.length && r.filled <= CATEGORICAL_MAX ? smallest : null;
+    const known = src.lengths?.get(c.name);
+    if (known && TEXTUAL.has(c.type)) {
+      r.min_len = r.filled ? known.min : null;
+      r.max_len = r.filled ? known.max : null;
+    }
   }
   const filled = Number(r.filled);
   const profile: ColumnProfile = {
