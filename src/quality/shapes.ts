@@ -59,8 +59,14 @@ export class ShapeCounter {
   add(value: string) {
     const s = shapeOf(value);
     const len = codePoints(value, lowSurrogates);
-    if (len < this.min) this.counts.set(MIN_LENGTH, (this.min = len));
-    if (len > this.max) this.counts.set(MAX_LENGTH, (this.max = len));
+    if (len < this.min) {
+      this.min = len;
+      this.counts.set(MIN_LENGTH, len);
+    }
+    if (len > this.max) {
+      this.max = len;
+      this.counts.set(MAX_LENGTH, len);
+    }
     const n = this.counts.get(s);
     if (n !== undefined) this.counts.set(s, n + 1);
     // The two length entries are not shapes.
