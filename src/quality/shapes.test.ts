@@ -22,6 +22,8 @@ describe("length ranges counted with the shapes", () => {
     expect(chunk.col[MIN_LENGTH]).toBe(2);
     expect(chunk.col[MAX_LENGTH]).toBe(59 + 1 + 10 + 1);
     expect(mergeLengths([chunk]).get("col")).toEqual({ min: 2, max: 71 });
+    // A lone half of a pair is one character (Postgres would store it as U+FFFD).
+    expect(chunkOf(["a\udc00b"]).col[MAX_LENGTH]).toBe(3);
   });
 
   it("keeps the length entries out of the patterns and out of the shape limit", () => {

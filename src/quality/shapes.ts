@@ -17,8 +17,14 @@ export const OTHER_SHAPE = "(other)";
 export const MIN_LENGTH = "99min_length";
 export const MAX_LENGTH = "99max_length";
 const MAX_CHARS = 60;
-/** Low surrogates (the second half of a character beyond U+FFFF) seen by the last shapeOf. */
-let lowSurrogates = 0;
+/** Surrogate pairs (one character beyond U+FFFF, two UTF-16 units) seen by the last shapeOf. */
+let pairs = 0;
+const isPair = (value: string, i: number) => {
+  const c = value.charCodeAt(i);
+  if (c < 0xdc00 || c > 0xdfff || i === 0) return false;
+  const h = value.charCodeAt(i - 1);
+  return h >= 0xd800 && h <= 0xdbff;
+};
 
 /** Reused for every value: the shape's character codes, built without growing a string. */
 const codes = new Uint16Array(MAX_CHARS);
@@ -27,10 +33,10 @@ export function shapeOf(value: string): string {
   let m = 0;
   let last = -1;
   const n = Math.min(value.length, MAX_CHARS);
-  lowSurrogates = 0;
+  pairs = 0;
   for (let i = 0; i < n; i++) {
     const c = value.charCodeAt(i);
-    if (c >= 0xdc00 && c <= 0xdfff) lowSurrogates++;
+    if (c >= 0xdc00 && c <= 0xdfff && isPair(value, i)) pairs++;
     const k = c >= 97 && c <= 122 ? 97 : c >= 65 && c <= 90 ? 65 : c >= 48 && c <= 57 ? 57 : c;
     if (k !== last || (k !== 97 && k !== 65 && k !== 57)) {
       codes[m++] = k;
@@ -41,13 +47,10 @@ export function shapeOf(value: string): string {
   return value.length > MAX_CHARS ? `${out}…` : out;
 }
 
-/** Length in code points: UTF-16 units less the second halves of pairs. */
-function codePoints(value: string, lowInFirst: number): number {
-  let len = value.length - lowInFirst;
-  for (let i = MAX_CHARS; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if (c >= 0xdc00 && c <= 0xdfff) len--;
-  }
+/** Length in code points: UTF-16 units less one per surrogate pair. */
+function codePoints(value: string, pairsInFirst: number): number {
+  let len = value.length - pairsInFirst;
+  for (let i = MAX_CHARS; i < value.length; i++) if (isPair(value, i)) len--;
   return len;
 }
 
@@ -58,7 +61,7 @@ export class ShapeCounter {
   private max = -1;
   add(value: string) {
     const s = shapeOf(value);
-    const len = codePoints(value, lowSurrogates);
+    const len = codePoints(value, pairs);
     if (len < this.min) {
       this.min = len;
       this.counts.set(MIN_LENGTH, len);
