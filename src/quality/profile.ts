@@ -16,9 +16,11 @@ import { quoteIdent } from "@/db/identifiers";
  *   (no two hashes equal proves no two values equal; a column with a repeat, or two values whose
  *   hashes collide, is profiled the grouped way after all), percentiles by one sort
  *   (`percentile_disc`, the same nearest rank), top values as the first ones in byte order
- *   (each occurs once), the histogram from the exact min and max.
+ *   (each occurs once, collected in the same pass below a bound the sample gives), the histogram
+ *   from the exact min and max, text length ranges from the loader when it counted them.
  *
- * Columns run in parallel on separate connections.
+ * Columns run in parallel on separate connections; src/quality/profile.test.ts checks that both
+ * ways give the same profile.
  */
 export interface Histogram {
   /** 10 equal-width buckets from lo to hi (the last includes hi). */
@@ -205,7 +207,7 @@ function uniqueSql(
   const rowsOf = (extra = "") => `FROM ${src.table} WHERE ${where}${q} IS NOT NULL${extra}`;
   const textual = TEXTUAL.has(c.type);
   // Lengths counted while loading spare counting the characters of every row here.
-  const lengths = textual && !src.lengths?.has(c.name);
+  const countLengths = textual && !src.lengths?.has(c.name);
   const stats = ["count(*)::bigint AS filled"];
   if (checked) {
     stats.push(`count(DISTINCT ${textual ? "hashtextextended(v, 0)" : "v"})::bigint AS distinct_values`);
@@ -219,7 +221,7 @@ function uniqueSql(
     );
   }
   if (NUMERIC.has(c.type)) stats.push("sum(v) AS total");
-  if (lengths) {
+  if (countLengths) {
     // The length once per row (min and max would each count the characters again).
     stats.push(
       "min(len) AS min_len",
@@ -256,7 +258,7 @@ function uniqueSql(
       );
     }
   }
-  if (lengths) selects.push("a.min_len", "a.max_len");
+  if (countLengths) selects.push("a.min_len", "a.max_len");
   if (textual) selects.push("a.empty");
   if (SHAPED.has(c.type) && shapesInSql) {
     selects.push(
@@ -265,7 +267,7 @@ function uniqueSql(
     );
   }
   const text = `SELECT ${selects.join(",\n      ")}
-    FROM (SELECT ${stats.join(", ")} FROM (SELECT ${q} AS v${lengths ? `, length(${q}) AS len` : ""} ${rowsOf()}) r) a`;
+    FROM (SELECT ${stats.join(", ")} FROM (SELECT ${q} AS v${countLengths ? `, length(${q}) AS len` : ""} ${rowsOf()}) r) a`;
   return { text, params };
 }
 
