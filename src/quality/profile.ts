@@ -149,9 +149,10 @@ function groupedSql(c: ColumnDefinition, src: ProfileSource, edges: Histogram | 
       );
     }
   }
-  if (TEXTUAL.has(c.type)) {
-    selects.push("s.min_len", "s.max_len", "s.empty");
-  }
+  // Lengths counted while loading spare counting the characters of every group here.
+  const countLengths = TEXTUAL.has(c.type) && !src.lengths?.has(c.name);
+  if (countLengths) selects.push("s.min_len", "s.max_len");
+  if (TEXTUAL.has(c.type)) selects.push("s.empty");
   if (SHAPED.has(c.type) && shapesInSql) {
     // Production checks have no loader to count shapes while streaming (see shapes.ts): count them
     // here, per distinct value rather than per row.
@@ -165,13 +166,8 @@ function groupedSql(c: ColumnDefinition, src: ProfileSource, edges: Histogram | 
   // something: comparing text in the locale's collation is slow and says little).
   const stats = ["coalesce(sum(n), 0)::bigint AS filled", "count(*)::bigint AS groups"];
   if (ORDERED.has(c.type)) stats.push("min(v) AS lo", "max(v) AS hi");
-  if (TEXTUAL.has(c.type)) {
-    stats.push(
-      "min(length(v)) AS min_len",
-      "max(length(v)) AS max_len",
-      "coalesce(sum(n) FILTER (WHERE v = ''), 0)::bigint AS empty",
-    );
-  }
+  if (countLengths) stats.push("min(length(v)) AS min_len", "max(length(v)) AS max_len");
+  if (TEXTUAL.has(c.type)) stats.push("coalesce(sum(n) FILTER (WHERE v = ''), 0)::bigint AS empty");
   // A one-column natural key is unique in a staged batch (duplicates were set aside) and in
   // production (its primary key): every value is its own group, no aggregate needed.
   const groups =
@@ -378,11 +374,11 @@ async function profileColumn(
     r.groups = r.distinct_values;
     r.top = smallest.slice(0, TOP);
     r.vals = smallest.length && r.filled <= CATEGORICAL_MAX ? smallest : null;
-    const known = src.lengths?.get(c.name);
-    if (known && TEXTUAL.has(c.type)) {
-      r.min_len = r.filled ? known.min : null;
-      r.max_len = r.filled ? known.max : null;
-    }
+  }
+  const known = src.lengths?.get(c.name);
+  if (known && TEXTUAL.has(c.type)) {
+    r.min_len = r.filled ? known.min : null;
+    r.max_len = r.filled ? known.max : null;
   }
   const filled = Number(r.filled);
   const profile: ColumnProfile = {
