@@ -9,7 +9,13 @@ import type { Prisma } from "@/generated/prisma/client";
 import { violationSummary } from "@/ingest/rejects";
 import { AppError } from "@/server/errors";
 import { computeDrift, type Drift } from "./drift";
-import { type ColumnProfile, type Histogram, type ProfileSource, profileColumns } from "./profile";
+import {
+  type ColumnProfile,
+  type Histogram,
+  type ProfileSource,
+  profileColumns,
+  sampleRowNumbers,
+} from "./profile";
 import { checkConsistency, loadViolationSamples, percentOf, type RuleResult, type Violation } from "./rules";
 import {
   computeScores,
@@ -20,7 +26,7 @@ import {
   type Score,
   type ScoreName,
 } from "./scores";
-import { mergeShapes, SHAPED_TYPES, shapeOf } from "./shapes";
+import { mergeLengths, mergeShapes, SHAPED_TYPES, shapeOf } from "./shapes";
 
 /**
  * The quality report of a staged batch (or, for the scheduled check, of production.<dataset>),
@@ -94,8 +100,8 @@ async function profileAndScore(
 }
 
 /**
- * The loader counted shapes of every valid row; rows later set aside as key duplicates are taken
- * off again (negative counts), from the staged values kept with their reject.
+ * The loader counted shapes (and length ranges) of every valid row; rows later set aside as key
+ * duplicates are taken off again (negative counts), from the staged values kept with their reject.
  */
 async function duplicateShapes(pool: pg.Pool, def: DatasetDefinition, batchId: string) {
   const shaped = def.columns.filter((c) => SHAPED_TYPES.has(c.type)).map((c) => c.name);
@@ -104,17 +110,19 @@ async function duplicateShapes(pool: pg.Pool, def: DatasetDefinition, batchId: s
     [batchId],
   );
   const out: Record<string, Record<string, number>> = {};
+  const removed: { column: string; value: string }[] = [];
   for (const r of rows) {
     for (const c of shaped) {
       const v = r.values[c];
       if (typeof v !== "string") continue;
+      removed.push({ column: c, value: v });
       out[c] ??= {};
       const m = out[c];
       const sh = shapeOf(v);
       m[sh] = (m[sh] ?? 0) - 1;
     }
   }
-  return out;
+  return { shapes: out, removed };
 }
 
 export async function computeQualityReport(pool: pg.Pool, batchId: string): Promise<void> {
@@ -130,10 +138,10 @@ export async function computeQualityReport(pool: pg.Pool, batchId: string): Prom
     loadViolationSamples(pool, batchId),
     db().batchChunk.findMany({ where: { batchId }, select: { shapes: true } }),
   ]);
-  const shapes = mergeShapes([
-    ...chunks.map((ch) => ch.shapes as Record<string, Record<string, number>> | null),
-    batch.duplicates ? await duplicateShapes(pool, def, batchId) : null,
-  ]);
+  const counted = chunks.map((ch) => ch.shapes as Record<string, Record<string, number>> | null);
+  const duplicates = batch.duplicates ? await duplicateShapes(pool, def, batchId) : null;
+  const shapes = mergeShapes([...counted, duplicates?.shapes ?? null]);
+  const lengths = mergeLengths(counted, duplicates?.removed);
   const c = await profileAndScore(
     pool,
     def,
@@ -142,7 +150,10 @@ export async function computeQualityReport(pool: pg.Pool, batchId: string): Prom
       where: "_batch_id = $1",
       param: batchId,
       shapes,
+      lengths,
       unique: def.key.length === 1 ? def.key[0] : undefined,
+      // Rows spread over the file, found by the primary key (_batch_id, _row).
+      sample: { where: "_row = ANY($1::int[])", param: sampleRowNumbers(batch.rows) },
     },
     staged,
     { checked, valid: batch.valid, duplicates: batch.duplicates },
