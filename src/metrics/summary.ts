@@ -64,3 +64,16 @@ export async function healthSummary(): Promise<HealthSummary> {
     checkedAt: new Date().toISOString(),
   };
 }
+
+let latest: { at: number; value: Promise<HealthSummary> } | undefined;
+
+/** The summary for live streams: one computation per `maxAgeMs` for every subscriber of this process. */
+export function sharedSummary(maxAgeMs = 1_000): Promise<HealthSummary> {
+  if (latest && Date.now() - latest.at < maxAgeMs) return latest.value;
+  const value = healthSummary();
+  latest = { at: Date.now(), value };
+  value.catch(() => {
+    if (latest?.value === value) latest = undefined;
+  });
+  return value;
+}
