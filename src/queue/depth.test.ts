@@ -74,9 +74,9 @@ describe("queue depth", () => {
     const flagged = d.rows.filter((r) => r.estimated);
     expect(flagged.map(key)).toEqual(["10/ping/waiting=300"]);
     // Running, retrying and failed come from the partial indexes: never estimated.
-    expect(d.rows.filter((r) => ["running", "retrying", "failed"].includes(r.state)).every((r) => !r.estimated)).toBe(
-      true,
-    );
+    expect(
+      d.rows.filter((r) => ["running", "retrying", "failed"].includes(r.state)).every((r) => !r.estimated),
+    ).toBe(true);
   });
 
   it("reads the states that must be exact from Sluice's small partial indexes", async () => {
