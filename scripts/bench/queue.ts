@@ -220,6 +220,7 @@ async function main() {
     await pool().query("VACUUM ANALYZE app.jobs");
     log(`worker throughput on ${PINGS.toLocaleString()} no-op pings per run, concurrency 10, alternating:`);
     // Alternating pairs on a shared machine: each pair's ratio, and the median of them.
+    await throughput(false); // warm-up, not counted
     // Also without Sluice's two partial indexes on Graphile's table, for their write cost.
     const ratios: number[] = [];
     const indexRatios: number[] = [];

@@ -24,9 +24,9 @@ export const QUEUE_STATES = ["waiting", "scheduled", "running", "retrying", "fai
 export type QueueState = (typeof QUEUE_STATES)[number];
 
 /** Jobs counted exactly per overview before the largest priorities are estimated instead. */
-export const EXACT_LIMIT = 50_000;
-/** Pages an estimate reads (spread over the table): about 1 % error at a million jobs. */
-const SAMPLE_PAGES = 1_500;
+export const EXACT_LIMIT = 20_000;
+/** Pages an estimate reads, spread over the table (about 2 % error for a quarter-million jobs). */
+const SAMPLE_PAGES = 600;
 
 export interface DepthRow {
   /** Graphile Worker's numeric priority. */

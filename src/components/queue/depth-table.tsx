@@ -120,7 +120,7 @@ export function DepthTable({
           ≈ Estimated: the {o.estimated.priorities.join(", ")} queue
           {o.estimated.priorities.length === 1 ? " holds" : "s hold"} too many jobs to count every second, so
           waiting and scheduled there are read from a fixed sample of {o.estimated.sampledPercent} % of the
-          queue's pages (about 1 % error at a million jobs). Running, retrying and failed are always exact.
+          queue's pages (within a few per cent). Running, retrying and failed are always exact.
         </p>
       )}
     </div>
