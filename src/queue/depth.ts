@@ -26,7 +26,7 @@ export type QueueState = (typeof QUEUE_STATES)[number];
 /** Jobs counted exactly per overview before the largest priorities are estimated instead. */
 export const EXACT_LIMIT = 20_000;
 /** Pages an estimate reads, spread over the table (about 2 % error for a quarter-million jobs). */
-const SAMPLE_PAGES = 600;
+const SAMPLE_PAGES = 400;
 
 export interface DepthRow {
   /** Graphile Worker's numeric priority. */
@@ -79,13 +79,13 @@ export async function queueDepth(
 ): Promise<QueueDepth> {
   const exactLimit = opts.exactLimit ?? EXACT_LIMIT;
   const exclude = opts.excludeTasks ?? [];
-  // Every priority with queued (available) jobs, by a skip scan of Graphile's main index, each with
-  // its count up to the limit and its oldest due job.
-  const [tasks, priorities, others] = await Promise.all([
+  // Every priority with queued (available) jobs, by a skip scan of Graphile's main index, each
+  // with its oldest due job; the always-exact states; and a sample of the rest.
+  const [tasks, priorities, others, sample] = await Promise.all([
     client.query<{ id: number; identifier: string }>(
       "SELECT id, identifier FROM graphile_worker._private_tasks",
     ),
-    client.query<{ priority: number; n: number; oldest: number | null }>(
+    client.query<{ priority: number; oldest: number | null }>(
       `WITH RECURSIVE p AS (
          (SELECT priority FROM graphile_worker._private_jobs WHERE is_available = true ORDER BY priority LIMIT 1)
          UNION ALL
@@ -93,14 +93,12 @@ export async function queueDepth(
                  WHERE j.is_available = true AND j.priority > p.priority ORDER BY j.priority LIMIT 1)
          FROM p WHERE p.priority IS NOT NULL)
        SELECT p.priority,
-         (SELECT count(*) FROM (SELECT 1 FROM graphile_worker._private_jobs j
-            WHERE j.is_available = true AND j.priority = p.priority LIMIT $1) x)::int AS n,
          (SELECT EXTRACT(EPOCH FROM now() - j.run_at)::float8 FROM graphile_worker._private_jobs j
             JOIN graphile_worker._private_tasks t ON t.id = j.task_id
-            WHERE j.is_available = true AND j.priority = p.priority AND t.identifier <> ALL($2)
+            WHERE j.is_available = true AND j.priority = p.priority AND t.identifier <> ALL($1)
             ORDER BY j.run_at LIMIT 1) AS oldest
        FROM p WHERE p.priority IS NOT NULL`,
-      [exactLimit + 1, exclude],
+      [exclude],
     ),
     // Running, failed for good and retrying: the two partial indexes, always exact.
     client.query<{ priority: number; task_id: number; state: QueueState; n: number }>(
@@ -111,29 +109,34 @@ export async function queueDepth(
        SELECT priority, task_id, 'retrying', count(*)::int
        FROM graphile_worker._private_jobs WHERE is_available = true AND attempts > 0 GROUP BY 1, 2`,
     ),
+    sampleFresh(client),
   ]);
   const taskName = new Map(tasks.rows.map((t) => [t.id, t.identifier]));
-  // Smallest priorities first, exact while the budget lasts; the rest are estimated.
-  const exact: number[] = [];
-  const estimated: number[] = [];
-  let budget = exactLimit;
-  for (const p of [...priorities.rows].sort((a, b) => a.n - b.n)) {
-    if (p.n <= exactLimit && p.n <= budget) {
-      exact.push(p.priority);
-      budget -= p.n;
-    } else estimated.push(p.priority);
+  // Priorities the sample puts clearly over the limit stay estimated; the others are counted
+  // exactly, smallest first, while together they stay within the limit.
+  const guess = new Map<number, number>();
+  for (const r of sample.rows) guess.set(r.priority, (guess.get(r.priority) ?? 0) + r.n);
+  let exact = priorities.rows
+    .map((p) => p.priority)
+    .filter((p) => (guess.get(p) ?? 0) < 2 * exactLimit)
+    .sort((a, b) => (guess.get(a) ?? 0) - (guess.get(b) ?? 0));
+  let exactRows: { priority: number; task_id: number; state: QueueState; n: number }[] = [];
+  while (exact.length) {
+    const { rows } = await client.query<{ priority: number; task_id: number; later: boolean; n: number }>(
+      `SELECT priority, task_id, later, count(*)::int AS n FROM (
+         SELECT priority, task_id, run_at > now() AS later FROM graphile_worker._private_jobs
+         WHERE is_available = true AND attempts = 0 AND priority = ANY($1::int[]) LIMIT $2) x
+       GROUP BY 1, 2, 3`,
+      [exact, exactLimit + 1],
+    );
+    if (rows.reduce((sum, r) => sum + r.n, 0) <= exactLimit) {
+      exactRows = rows.map((r) => ({ ...r, state: r.later ? "scheduled" : "waiting" }));
+      break;
+    }
+    exact = exact.slice(0, -1); // over the limit: the largest is estimated instead
   }
-  const fresh = `CASE WHEN run_at > now() THEN 'scheduled' ELSE 'waiting' END`;
-  const [exactRows, sample] = await Promise.all([
-    exact.length
-      ? client.query<{ priority: number; task_id: number; state: QueueState; n: number }>(
-          `SELECT priority, task_id, ${fresh} AS state, count(*)::int AS n FROM graphile_worker._private_jobs
-           WHERE is_available = true AND attempts = 0 AND priority = ANY($1::int[]) GROUP BY 1, 2, 3`,
-          [exact],
-        )
-      : undefined,
-    estimated.length ? sampleFresh(client, estimated) : undefined,
-  ]);
+  const counted = new Set(exact);
+  const estimatedRows = sample.rows.filter((r) => !counted.has(r.priority));
   const rows: DepthRow[] = [];
   const add = (r: { priority: number; task_id: number; state: QueueState; n: number }, est: boolean) => {
     const task = taskName.get(r.task_id) ?? `task ${r.task_id}`;
@@ -141,33 +144,56 @@ export async function queueDepth(
       rows.push({ priority: r.priority, task, state: r.state, n: r.n, estimated: est });
   };
   for (const r of others.rows) add(r, false);
-  for (const r of exactRows?.rows ?? []) add(r, false);
-  for (const r of sample?.rows ?? []) add(r, true);
+  for (const r of exactRows) add(r, false);
+  for (const r of estimatedRows) add(r, true);
   const due = priorities.rows.map((p) => p.oldest).filter((s): s is number => s !== null && s >= 0);
   return {
     rows,
     oldestWaitingSeconds: due.length ? Math.max(...due) : null,
-    sampledPercent: sample?.percent ?? null,
+    sampledPercent: estimatedRows.length ? sample.percent : null,
   };
 }
 
-/** Waiting and scheduled jobs of the given priorities, estimated from a fixed sample of pages. */
-async function sampleFresh(client: Queryable, priorities: number[]) {
-  const { rows: size } = await client.query<{ pages: number }>(
-    `SELECT GREATEST(1, pg_relation_size('graphile_worker._private_jobs') / current_setting('block_size')::int)::float8 AS pages`,
+/**
+ * Waiting and scheduled jobs of the given priorities, estimated from a fixed sample of pages: each
+ * group's share of the sampled rows times the table's row count as the planner estimates it (its
+ * rows per page at the last vacuum or analyze times the pages now). A ratio estimate: how many
+ * pages the sample happened to pick does not matter, only what is on them.
+ */
+async function sampleFresh(client: Queryable) {
+  const { rows: size } = await client.query<{ pages: number; rows: number | null }>(
+    `SELECT GREATEST(1, pg_relation_size(c.oid) / current_setting('block_size')::int)::float8 AS pages,
+       CASE WHEN c.reltuples > 0 AND c.relpages > 0 THEN c.reltuples / c.relpages END::float8 AS rows
+     FROM pg_class c WHERE c.oid = 'graphile_worker._private_jobs'::regclass`,
   );
-  const percent = Math.min(100, (SAMPLE_PAGES / size[0]!.pages) * 100);
-  // Each page is read with probability percent/100, so count ÷ that is an unbiased estimate.
-  const { rows } = await client.query<{ priority: number; task_id: number; state: QueueState; n: number }>(
-    `SELECT priority, task_id, CASE WHEN run_at > now() THEN 'scheduled' ELSE 'waiting' END AS state, count(*)::int AS n
-     FROM graphile_worker._private_jobs TABLESAMPLE SYSTEM ($1) REPEATABLE (7)
-     WHERE is_available = true AND attempts = 0 AND priority = ANY($2::int[]) GROUP BY 1, 2, 3`,
-    [percent, priorities],
+  const { pages, rows: perPage } = size[0]!;
+  const percent = Math.min(100, (SAMPLE_PAGES / pages) * 100);
+  // Grouped by booleans, not state names: hashing a few thousand short keys is most of the cost.
+  const { rows } = await client.query<{
+    priority: number;
+    task_id: number;
+    fresh: boolean;
+    later: boolean;
+    n: number;
+  }>(
+    `SELECT priority, task_id, (is_available AND attempts = 0) AS fresh, run_at > now() AS later, count(*)::int AS n
+     FROM graphile_worker._private_jobs TABLESAMPLE SYSTEM ($1) REPEATABLE (7) GROUP BY 1, 2, 3, 4`,
+    [percent],
   );
-  const scale = 100 / percent;
+  const sampled = rows.reduce((sum, r) => sum + r.n, 0);
+  // Without planner statistics yet (never vacuumed or analyzed), each page counts 1 ÷ its odds.
+  const scale =
+    perPage !== null && sampled > 0 && percent < 100 ? (perPage * pages) / sampled : 100 / percent;
   return {
     percent: Math.round(percent * 100) / 100,
-    rows: rows.map((r) => ({ ...r, n: roundEstimate(r.n * scale) })),
+    rows: rows
+      .filter((r) => r.fresh)
+      .map((r) => ({
+        priority: r.priority,
+        task_id: r.task_id,
+        state: (r.later ? "scheduled" : "waiting") as QueueState,
+        n: roundEstimate(r.n * scale),
+      })),
   };
 }
 
