@@ -37,37 +37,44 @@ export interface DrainForecast {
 /** Backlogs up to this many jobs per priority are counted exactly; larger ones are estimated. */
 export const EXACT_BACKLOG = 20_000;
 /** Rates are measured over the window, or over its newest this-many jobs when more came. */
-export const RATE_JOBS = 10_000;
+export const RATE_JOBS = 20_000;
 /** Pages of app.jobs an estimated backlog reads. */
 const SAMPLE_PAGES = 1_500;
 
 type Queryable = ReturnType<typeof pool>;
 
 /**
- * Jobs per priority that finished (or arrived) in the window. At most the newest `RATE_JOBS` are
- * read: when more came, the rate is theirs over the shorter span they cover (still exact, and it
- * costs what 10,000 index entries cost however busy the window was).
+ * Jobs per priority that finished and that arrived, per minute, over the window. At most the newest
+ * `RATE_JOBS` of each are read: when more came, both rates are measured over the shorter span those
+ * cover (the same span for both, so their difference stays fair). Exact either way, and it costs
+ * what 20,000 index entries cost however busy the window was.
  */
-async function rates(db: Queryable, column: "finished_at" | "created_at", windowMinutes: number) {
+async function rates(db: Queryable, windowMinutes: number) {
   const { rows } = await db.query<{
+    kind: "span" | "finished" | "arrived";
     priority: Priority | null;
     n: number;
-    total: number;
-    span: number | null;
+    secs: number;
   }>(
-    `WITH x AS (SELECT priority, ${column} AS at FROM app.jobs
-                WHERE ${column} > now() - make_interval(mins => $1) ORDER BY ${column} DESC LIMIT $2)
-     SELECT priority, count(*)::int AS n, (SELECT count(*) FROM x)::int AS total,
-       (SELECT EXTRACT(EPOCH FROM now() - min(at)) FROM x)::float8 AS span
-     FROM x GROUP BY priority`,
+    `WITH f AS (SELECT priority, finished_at AS at FROM app.jobs
+                WHERE finished_at > now() - make_interval(mins => $1) ORDER BY finished_at DESC LIMIT $2),
+          a AS (SELECT priority, created_at AS at FROM app.jobs
+                WHERE created_at > now() - make_interval(mins => $1) ORDER BY created_at DESC LIMIT $2),
+          s AS (SELECT LEAST($1 * 60.0,
+                  CASE WHEN (SELECT count(*) FROM f) >= $2 THEN EXTRACT(EPOCH FROM now() - (SELECT min(at) FROM f)) END,
+                  CASE WHEN (SELECT count(*) FROM a) >= $2 THEN EXTRACT(EPOCH FROM now() - (SELECT min(at) FROM a)) END
+                )::float8 AS secs)
+     SELECT 'span' AS kind, NULL AS priority, 0 AS n, s.secs FROM s
+     UNION ALL
+     SELECT 'finished', f.priority, count(*)::int, 0 FROM f, s WHERE f.at >= now() - make_interval(secs => s.secs) GROUP BY 2
+     UNION ALL
+     SELECT 'arrived', a.priority, count(*)::int, 0 FROM a, s WHERE a.at >= now() - make_interval(secs => s.secs) GROUP BY 2`,
     [windowMinutes, RATE_JOBS],
   );
-  const capped = (rows[0]?.total ?? 0) >= RATE_JOBS;
-  const minutes = capped ? Math.max(1 / 60, (rows[0]?.span ?? 60) / 60) : windowMinutes;
-  return {
-    minutes,
-    perMinute: (p: Priority) => (rows.find((r) => r.priority === p)?.n ?? 0) / minutes,
-  };
+  const minutes = Math.max(1 / 60, (rows.find((r) => r.kind === "span")?.secs ?? windowMinutes * 60) / 60);
+  const perMinute = (kind: "finished" | "arrived", p: Priority) =>
+    (rows.find((r) => r.kind === kind && r.priority === p)?.n ?? 0) / minutes;
+  return { minutes, perMinute };
 }
 
 /** Queued and running Sluice jobs per priority: exact up to `EXACT_BACKLOG`, else estimated. */
@@ -102,27 +109,21 @@ async function backlogs(db: Queryable) {
 export async function drainForecast(input: z.input<typeof forecastInput> = {}): Promise<{
   windowMinutes: number;
   /** The span the rates were measured over: the window, or less when more jobs came than are read. */
-  finishedOverMinutes: number;
-  arrivedOverMinutes: number;
+  measuredOverMinutes: number;
   priorities: DrainForecast[];
 }> {
   const { windowMinutes } = forecastInput.parse(input);
   const db = pool();
-  const [backlog, finished, arrived] = await Promise.all([
-    backlogs(db),
-    rates(db, "finished_at", windowMinutes),
-    rates(db, "created_at", windowMinutes),
-  ]);
+  const [backlog, rate] = await Promise.all([backlogs(db), rates(db, windowMinutes)]);
   const now = Date.now();
   const round = (x: number) => Math.round(x * 10) / 10;
   return {
     windowMinutes,
-    finishedOverMinutes: round(finished.minutes),
-    arrivedOverMinutes: round(arrived.minutes),
+    measuredOverMinutes: round(rate.minutes),
     priorities: PRIORITIES.map((priority) => {
       const { n, estimated } = backlog(priority);
-      const finishedPerMinute = finished.perMinute(priority);
-      const arrivedPerMinute = arrived.perMinute(priority);
+      const finishedPerMinute = rate.perMinute("finished", priority);
+      const arrivedPerMinute = rate.perMinute("arrived", priority);
       const net = arrivedPerMinute - finishedPerMinute;
       // While work arrives, only the surplus of completions drains the backlog.
       const drainSeconds = n === 0 ? 0 : net < 0 ? Math.round((n / -net) * 60) : null;

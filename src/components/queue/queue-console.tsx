@@ -101,10 +101,9 @@ export function QueueConsole({ isAdmin }: { isAdmin: boolean }) {
             of jobs finished against jobs arriving; the backlog counts Sluice jobs (an upload is one job
             however many chunks it has).
             {forecast.data &&
-              (forecast.data.finishedOverMinutes < windowMinutes ||
-                forecast.data.arrivedOverMinutes < windowMinutes) &&
-              ` Busy window: rates are measured over the newest 10,000 jobs (the last ${formatDuration(
-                Math.min(forecast.data.finishedOverMinutes, forecast.data.arrivedOverMinutes) * 60,
+              forecast.data.measuredOverMinutes < windowMinutes &&
+              ` Busy window: rates are measured over the newest ${formatCount(20_000)} jobs (the last ${formatDuration(
+                forecast.data.measuredOverMinutes * 60,
               )}).`}
           </span>
         </div>
