@@ -13,12 +13,12 @@ type Queryable = Pick<pg.ClientBase, "query">;
  * - scheduled: never tried, due later; waiting: never tried, due now.
  *
  * The first three are always exact: two small partial indexes Sluice adds to Graphile's table
- * (`ensureQueueIndexes`) hold just those jobs. Waiting and scheduled are counted exactly for every
- * priority while the exact counts together stay under `exactLimit` jobs (smallest priorities
- * first); a priority beyond that is estimated from a fixed sample of the table's pages
- * (`TABLESAMPLE SYSTEM … REPEATABLE`, so the figure moves smoothly as the queue drains) and
- * flagged, so the console can show it as "≈". The cost is bounded either way (tens of
- * milliseconds for a million jobs), where exact counting of every job costs seconds.
+ * (`ensureQueueIndexes`) hold just those jobs. Waiting and scheduled come from a fixed sample of
+ * the table's pages (`TABLESAMPLE SYSTEM … REPEATABLE`, so a figure moves smoothly as the queue
+ * drains); every priority the sample does not put clearly over `exactLimit` is then counted
+ * exactly, smallest first, while those exact counts together stay within `exactLimit` jobs. The
+ * rest keep the sample's estimate, flagged so the console shows it as "≈". The cost is bounded
+ * either way (tens of milliseconds for a million jobs), where counting every job costs seconds.
  */
 export const QUEUE_STATES = ["waiting", "scheduled", "running", "retrying", "failed"] as const;
 export type QueueState = (typeof QUEUE_STATES)[number];
