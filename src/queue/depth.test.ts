@@ -79,6 +79,32 @@ describe("queue depth", () => {
     ).toBe(true);
   });
 
+  it("estimates a big queue from a sample of its pages within a few per cent, and drained pages do not fool it", async () => {
+    await addJobs("ping", 0, 1);
+    const insert = (n: number, priority: number) =>
+      pool().query(
+        `INSERT INTO graphile_worker._private_jobs (task_id, payload, priority, run_at, max_attempts, flags)
+         SELECT (SELECT id FROM graphile_worker._private_tasks WHERE identifier = 'ping'),
+           json_build_object('n', g), $2::int, now() - interval '1 minute', 25, '{"all": true}'::jsonb
+         FROM generate_series(1, $1::int) g`,
+        [n, priority],
+      );
+    await insert(60_000, 10);
+    await insert(20_000, 0);
+    let d = await queueDepth(pool(), { exactLimit: 5_000 });
+    const n = (p: number) => d.rows.find((r) => r.priority === p && r.state === "waiting");
+    expect(d.sampledPercent).toBeLessThan(100);
+    expect(n(10)?.estimated).toBe(true);
+    expect(n(10)!.n).toBeGreaterThan(60_000 * 0.95);
+    expect(n(10)!.n).toBeLessThan(60_000 * 1.05);
+    expect(n(0)!.n).toBeGreaterThan(20_001 * 0.95);
+    // Drained: the dead rows' pages are still there, but nothing of them is counted.
+    await pool().query("DELETE FROM graphile_worker._private_jobs WHERE priority = 10");
+    d = await queueDepth(pool(), { exactLimit: 5_000 });
+    expect(n(10)).toBeUndefined();
+    expect(n(0)!.n).toBeLessThan(20_001 * 1.05);
+  });
+
   it("reads the states that must be exact from Sluice's small partial indexes", async () => {
     const { rows } = await pool().query<{ indexname: string }>(
       "SELECT indexname FROM pg_indexes WHERE schemaname = 'graphile_worker' AND indexname LIKE 'sluice_%' ORDER BY 1",

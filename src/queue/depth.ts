@@ -14,8 +14,8 @@ type Queryable = Pick<pg.ClientBase, "query">;
  *
  * The first three are always exact: two small partial indexes Sluice adds to Graphile's table
  * (`ensureQueueIndexes`) hold just those jobs. Waiting and scheduled come from a fixed sample of
- * the table's pages (`TABLESAMPLE SYSTEM … REPEATABLE`, so a figure moves smoothly as the queue
- * drains); every priority the sample does not put clearly over `exactLimit` is then counted
+ * the table's pages (`sampleFresh`: the same pages each time, so a figure moves smoothly as the
+ * queue drains); every priority the sample does not put clearly over `exactLimit` is then counted
  * exactly, smallest first, while those exact counts together stay within `exactLimit` jobs. The
  * rest keep the sample's estimate, flagged so the console shows it as "≈". The cost is bounded
  * either way (tens of milliseconds for a million jobs), where counting every job costs seconds.
@@ -27,6 +27,8 @@ export type QueueState = (typeof QUEUE_STATES)[number];
 export const EXACT_LIMIT = 20_000;
 /** Pages an estimate reads, spread over the table (about 2 % error for a quarter-million jobs). */
 const SAMPLE_PAGES = 400;
+/** … read as this many runs of consecutive pages. */
+const SAMPLE_CHUNKS = 40;
 
 export interface DepthRow {
   /** Graphile Worker's numeric priority. */
@@ -155,19 +157,28 @@ export async function queueDepth(
 }
 
 /**
- * Waiting and scheduled jobs of the given priorities, estimated from a fixed sample of pages: each
- * group's share of the sampled rows times the table's row count as the planner estimates it (its
- * rows per page at the last vacuum or analyze times the pages now). A ratio estimate: how many
- * pages the sample happened to pick does not matter, only what is on them.
+ * Waiting and scheduled jobs, estimated from a fixed sample of pages: `SAMPLE_CHUNKS` runs of
+ * consecutive pages spread evenly over the table (each read by a TID range scan), scaled by pages
+ * in the table ÷ pages read. It needs no statistics (which lag behind a queue that was just
+ * drained or filled) and reads the same pages each time, so an estimate moves smoothly. A table
+ * of `SAMPLE_PAGES` pages or fewer is read whole.
  */
 async function sampleFresh(client: Queryable) {
-  const { rows: size } = await client.query<{ pages: number; rows: number | null }>(
-    `SELECT GREATEST(1, pg_relation_size(c.oid) / current_setting('block_size')::int)::float8 AS pages,
-       CASE WHEN c.reltuples > 0 AND c.relpages > 0 THEN c.reltuples / c.relpages END::float8 AS rows
-     FROM pg_class c WHERE c.oid = 'graphile_worker._private_jobs'::regclass`,
+  const { rows: size } = await client.query<{ pages: number }>(
+    "SELECT (pg_relation_size('graphile_worker._private_jobs') / current_setting('block_size')::int)::int AS pages",
   );
-  const { pages, rows: perPage } = size[0]!;
-  const percent = Math.min(100, (SAMPLE_PAGES / pages) * 100);
+  const pages = size[0]!.pages;
+  const chunk = SAMPLE_PAGES / SAMPLE_CHUNKS;
+  const whole = pages <= SAMPLE_PAGES;
+  // Integers computed here, so the TID literals are safe to inline (and constant, as a TID range
+  // scan needs).
+  const ranges = whole
+    ? ["TRUE"]
+    : Array.from({ length: SAMPLE_CHUNKS }, (_, i) => {
+        const start = Math.floor((i * pages) / SAMPLE_CHUNKS);
+        return `ctid >= '(${start},0)'::tid AND ctid < '(${start + chunk},0)'::tid`;
+      });
+  const percent = whole ? 100 : (SAMPLE_PAGES / pages) * 100;
   // Grouped by booleans, not state names: hashing a few thousand short keys is most of the cost.
   const { rows } = await client.query<{
     priority: number;
@@ -177,13 +188,15 @@ async function sampleFresh(client: Queryable) {
     n: number;
   }>(
     `SELECT priority, task_id, (is_available AND attempts = 0) AS fresh, run_at > now() AS later, count(*)::int AS n
-     FROM graphile_worker._private_jobs TABLESAMPLE SYSTEM ($1) REPEATABLE (7) GROUP BY 1, 2, 3, 4`,
-    [percent],
+     FROM (${ranges
+       .map(
+         (r) =>
+           `SELECT priority, task_id, is_available, attempts, run_at FROM graphile_worker._private_jobs WHERE ${r}`,
+       )
+       .join(" UNION ALL ")}) s
+     GROUP BY 1, 2, 3, 4`,
   );
-  const sampled = rows.reduce((sum, r) => sum + r.n, 0);
-  // Without planner statistics yet (never vacuumed or analyzed), each page counts 1 ÷ its odds.
-  const scale =
-    perPage !== null && sampled > 0 && percent < 100 ? (perPage * pages) / sampled : 100 / percent;
+  const scale = 100 / percent;
   return {
     percent: Math.round(percent * 100) / 100,
     rows: rows
