@@ -141,3 +141,21 @@ export async function drainForecast(input: z.input<typeof forecastInput> = {}): 
     }),
   };
 }
+
+const latest = new Map<number, { at: number; value: ReturnType<typeof drainForecast> }>();
+
+/**
+ * The forecast for the console, which refetches it with every live snapshot: one computation per
+ * window and `maxAgeMs` for every browser this process serves.
+ */
+export function sharedForecast(input: z.input<typeof forecastInput> = {}, maxAgeMs = 1_000) {
+  const { windowMinutes } = forecastInput.parse(input);
+  const hit = latest.get(windowMinutes);
+  if (hit && Date.now() - hit.at < maxAgeMs) return hit.value;
+  const value = drainForecast({ windowMinutes });
+  latest.set(windowMinutes, { at: Date.now(), value });
+  value.catch(() => {
+    if (latest.get(windowMinutes)?.value === value) latest.delete(windowMinutes);
+  });
+  return value;
+}
