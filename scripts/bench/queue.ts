@@ -225,9 +225,17 @@ async function main() {
     const ratios: number[] = [];
     const indexRatios: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
-      const a = await throughput(false);
-      const b = await throughput(true);
-      const c = await throughput(false, false);
+      // In a shuffled order each round, so a drift over the round (autovacuum, other load) does not
+      // always favour the same run.
+      const runs = {
+        a: () => throughput(false),
+        b: () => throughput(true),
+        c: () => throughput(false, false),
+      };
+      const got: Record<string, number> = {};
+      for (const k of (["a", "b", "c"] as const).toSorted(() => Math.random() - 0.5))
+        got[k] = await runs[k]();
+      const { a, b, c } = got as { a: number; b: number; c: number };
       ratios.push(b / a);
       indexRatios.push(a / c);
       log(
