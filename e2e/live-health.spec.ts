@@ -10,4 +10,5 @@ test("the overview shows live health streamed from the server", async ({ page })
   // Snapshots keep arriving over the stream without a reload.
   const first = await page.getByText(/^Last update/).textContent();
   await expect(page.getByText(/^Last update/)).not.toHaveText(first ?? "", { timeout: 15_000 });
+  await page.screenshot({ path: "/tmp/overview-live.png", fullPage: true });
 });

@@ -1,8 +1,6 @@
 import type { Metadata } from "next";
 import { hasRole } from "@/auth/roles";
-import { LiveHealth } from "@/components/live-health";
-import { HealthCards } from "@/components/metrics/health-cards";
-import { LiveQueue } from "@/components/queue/live-queue";
+import { OverviewLive } from "@/components/overview-live";
 import { pageActor } from "@/server/page-actor";
 
 export const metadata: Metadata = { title: "Overview" };
@@ -15,9 +13,7 @@ export default async function OverviewPage() {
         <h1 className="text-2xl font-semibold tracking-tight">Overview</h1>
         <p className="text-sm text-slate-500">The pipeline at a glance.</p>
       </header>
-      <LiveHealth />
-      <HealthCards showAlerts={hasRole(actor.role, "operator")} />
-      {hasRole(actor.role, "operator") && <LiveQueue />}
+      <OverviewLive isOperator={hasRole(actor.role, "operator")} />
     </div>
   );
 }

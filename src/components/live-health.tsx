@@ -1,15 +1,14 @@
 "use client";
 
-import { useSubscription } from "@trpc/tanstack-react-query";
-import { useTRPC } from "@/trpc/react";
+import type { RouterOutputs } from "@/trpc/react";
 
-/** Database and worker status, streamed from the server (SSE), so it moves without a refresh. */
-export function LiveHealth() {
-  const trpc = useTRPC();
-  const sub = useSubscription(trpc.system.healthStream.subscriptionOptions());
-  const health = sub.data?.data;
-  const connection =
-    sub.status === "pending" ? "live" : sub.status === "connecting" ? "connecting" : sub.status;
+type Health = RouterOutputs["system"]["health"];
+
+/**
+ * Database and worker status as the Overview's live stream last sent it (SSE), so it moves
+ * without a refresh; `connection` is that stream's state.
+ */
+export function LiveHealth({ health, connection }: { health: Health | undefined; connection: string }) {
   return (
     <section aria-labelledby="health-title" className="rounded-xl border border-slate-200 bg-white p-5">
       <div className="mb-4 flex items-center justify-between">

@@ -1,6 +1,6 @@
 import type pg from "pg";
 import { withTransaction } from "@/db/transaction";
-import { STATE_SQL } from "@/queue/overview";
+import { queueDepth } from "@/queue/depth";
 import { PRIORITIES, type Priority, priorityFromGraphile } from "@/queue/priorities";
 import { countLiveWorkers } from "@/queue/worker-registry";
 import { advanceJobTotals } from "./totals";
@@ -18,28 +18,21 @@ export const HOUR_RETENTION_DAYS = 90;
 
 export type Depth = Record<Priority, Record<string, number>>;
 
-/** Queue depth now, by priority and state, from Graphile Worker's public jobs view. */
+/**
+ * Queue depth now, by priority and state (housekeeping left out), counted as the overview counts
+ * it (src/queue/depth.ts): exact, except the waiting and scheduled jobs of a priority with a huge
+ * backlog, which are estimated (`estimated`).
+ */
 export async function currentDepth(
   client: Queryable,
-): Promise<{ depth: Depth; oldestWaitingS: number | null }> {
-  const [counts, oldest] = await Promise.all([
-    client.query<{ priority: number; state: string; n: number }>(
-      `SELECT priority, ${STATE_SQL} AS state, count(*)::int AS n FROM graphile_worker.jobs
-       WHERE task_identifier <> ALL($1) GROUP BY 1, 2`,
-      [HOUSEKEEPING_TASKS],
-    ),
-    client.query<{ s: number | null }>(
-      `SELECT EXTRACT(EPOCH FROM now() - min(run_at))::float8 AS s FROM graphile_worker.jobs
-       WHERE locked_at IS NULL AND run_at <= now() AND attempts < max_attempts AND task_identifier <> ALL($1)`,
-      [HOUSEKEEPING_TASKS],
-    ),
-  ]);
+): Promise<{ depth: Depth; oldestWaitingS: number | null; estimated: boolean }> {
+  const q = await queueDepth(client, { excludeTasks: HOUSEKEEPING_TASKS });
   const depth = Object.fromEntries(PRIORITIES.map((p) => [p, {}])) as Depth;
-  for (const r of counts.rows) {
+  for (const r of q.rows) {
     const p = depth[priorityFromGraphile(r.priority)];
     p[r.state] = (p[r.state] ?? 0) + r.n;
   }
-  return { depth, oldestWaitingS: oldest.rows[0]?.s ?? null };
+  return { depth, oldestWaitingS: q.oldestWaitingSeconds, estimated: q.sampledPercent !== null };
 }
 
 /** Jobs not yet finished (everything but "failed for good"): the backlog a priority carries. */

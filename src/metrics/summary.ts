@@ -28,17 +28,32 @@ export async function lastBackupAt(): Promise<Date | null> {
   return rows[0]?.at ?? null;
 }
 
+interface FinishedTotals {
+  last_hour: number;
+  ok: number;
+  bad: number;
+  avg_ms: number | null;
+}
+
+/** What finished in the last 24 h (and hour): every job of the day, so the costly part. */
+async function finishedTotals(): Promise<FinishedTotals> {
+  const { rows } = await pool().query<FinishedTotals>(
+    `SELECT count(*) FILTER (WHERE finished_at >= now() - interval '1 hour')::int AS last_hour,
+            count(*) FILTER (WHERE status = 'succeeded')::int AS ok,
+            count(*) FILTER (WHERE status = 'failed')::int AS bad,
+            (avg(EXTRACT(EPOCH FROM finished_at - created_at)) FILTER (WHERE status = 'succeeded') * 1000)::float8 AS avg_ms
+     FROM app.jobs WHERE finished_at >= now() - interval '24 hours' AND status IN ('succeeded', 'failed')`,
+  );
+  return rows[0]!;
+}
+
 /** The Overview's health-at-a-glance cards, each read straight from its source (indexed reads). */
-export async function healthSummary(): Promise<HealthSummary> {
+export async function healthSummary(
+  finished: Promise<FinishedTotals> = finishedTotals(),
+): Promise<HealthSummary> {
   const db = pool();
-  const [jobs, rows, { depth }, workers, backup, alerts] = await Promise.all([
-    db.query<{ last_hour: number; ok: number; bad: number; avg_ms: number | null }>(
-      `SELECT count(*) FILTER (WHERE finished_at >= now() - interval '1 hour')::int AS last_hour,
-              count(*) FILTER (WHERE status = 'succeeded')::int AS ok,
-              count(*) FILTER (WHERE status = 'failed')::int AS bad,
-              (avg(EXTRACT(EPOCH FROM finished_at - created_at)) FILTER (WHERE status = 'succeeded') * 1000)::float8 AS avg_ms
-       FROM app.jobs WHERE finished_at >= now() - interval '24 hours' AND status IN ('succeeded', 'failed')`,
-    ),
+  const [j, rows, { depth }, workers, backup, alerts] = await Promise.all([
+    finished,
     db.query<{ n: string }>(
       `SELECT COALESCE(sum(valid), 0)::bigint AS n FROM app.batches
        WHERE staged_at >= date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'`,
@@ -48,7 +63,6 @@ export async function healthSummary(): Promise<HealthSummary> {
     lastBackupAt(),
     db.query<{ n: number }>("SELECT count(*)::int AS n FROM app.alerts WHERE resolved_at IS NULL"),
   ]);
-  const j = jobs.rows[0]!;
   return {
     jobsLastHour: j.last_hour,
     successRate24h: j.ok + j.bad === 0 ? null : (j.ok / (j.ok + j.bad)) * 100,
@@ -60,4 +74,30 @@ export async function healthSummary(): Promise<HealthSummary> {
     openAlerts: alerts.rows[0]!.n,
     checkedAt: new Date().toISOString(),
   };
+}
+
+let latest: { at: number; value: Promise<HealthSummary> } | undefined;
+let latestFinished: { at: number; value: Promise<FinishedTotals> } | undefined;
+/** The day's totals move slowly, and reading them costs every job of the day: every 15 s is plenty. */
+const FINISHED_MAX_AGE_MS = 15_000;
+
+/**
+ * The summary for live streams: one computation per `maxAgeMs` for every subscriber of this
+ * process, the last-hour and 24-hour figures at most `FINISHED_MAX_AGE_MS` old.
+ */
+export function sharedSummary(maxAgeMs = 1_000): Promise<HealthSummary> {
+  if (latest && Date.now() - latest.at < maxAgeMs) return latest.value;
+  if (!latestFinished || Date.now() - latestFinished.at >= FINISHED_MAX_AGE_MS) {
+    const finished = finishedTotals();
+    latestFinished = { at: Date.now(), value: finished };
+    finished.catch(() => {
+      if (latestFinished?.value === finished) latestFinished = undefined;
+    });
+  }
+  const value = healthSummary(latestFinished.value);
+  latest = { at: Date.now(), value };
+  value.catch(() => {
+    if (latest?.value === value) latest = undefined;
+  });
+  return value;
 }

@@ -57,6 +57,9 @@ export const jobListInput = z.object({
 });
 export type JobListFilter = z.infer<typeof jobListInput>;
 
+/** A text search reads at most this many matching jobs (then orders them). */
+export const SEARCH_SCAN_LIMIT = 2_000;
+
 const CURSOR_AT = /^\d{4}-\d{2}-\d{2}[ T][0-9:.]+(Z|[+-][0-9:]+)?$/;
 
 const likePattern = (s: string) => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -130,19 +133,21 @@ export async function listJobs(input: z.input<typeof jobListInput>, actor: Actor
       `(j.created_at, j.id) ${desc ? "<" : ">"} ($${params.length - 1}::timestamptz, $${params.length}::uuid)`,
     );
   }
-  // With text search, matches are found by the trigram index first and then ordered (OFFSET 0
+  // With text search, matches are found by the trigram index first and then ordered (a subquery
   // keeps the planner from walking the time index and filtering a million rows for a rare word).
+  // A common word can match hundreds of thousands of jobs, each a heap read: the index scan stops
+  // after SEARCH_SCAN_LIMIT matches and the answer says so (`searchLimited`).
   const matches = q.q
-    ? `(SELECT * FROM app.jobs j WHERE ${where.join(" AND ")} OFFSET 0) j`
+    ? `(SELECT * FROM app.jobs j WHERE ${where.join(" AND ")} LIMIT ${SEARCH_SCAN_LIMIT + 1}) j`
     : `app.jobs j WHERE ${where.join(" AND ")}`;
   params.push(q.limit + 1);
   const dir = desc ? "DESC" : "ASC";
-  const { rows } = await pool().query<JobRow>(
+  const { rows } = await pool().query<JobRow & { matched?: number }>(
     `SELECT j.id, j.type, d.name AS dataset, j.priority, j.status, ${STATE_SQL} AS state, j.progress, j.error,
        j.attempts, j.run_at, j.created_at, j.created_at::text AS cursor_at, j.started_at, j.finished_at,
        u.file_name, u.created_by AS upload_by, cu.email AS creator,
-       b.id AS batch_id, b.rows, b.valid, b.rejected, b.duplicates
-     FROM (SELECT * FROM ${matches}
+       b.id AS batch_id, b.rows, b.valid, b.rejected, b.duplicates${q.q ? ", j.matched" : ""}
+     FROM (SELECT *${q.q ? ", count(*) OVER ()::int AS matched" : ""} FROM ${matches}
            ORDER BY j.created_at ${dir}, j.id ${dir} LIMIT $${params.length}) j
      LEFT JOIN app.datasets d ON d.id = j.dataset_id
      LEFT JOIN app.batches b ON b.job_id = j.id
@@ -182,5 +187,10 @@ export async function listJobs(input: z.input<typeof jobListInput>, actor: Actor
       finishedAt: j.finished_at?.toISOString() ?? null,
     })),
     nextCursor: rows.length > q.limit && last ? `${last.cursor_at}|${last.id}` : null,
+    /**
+     * Set when a text search matched more jobs than it reads: this page is ordered among the first
+     * `SEARCH_SCAN_LIMIT` matches the index gave, not necessarily the newest of all of them.
+     */
+    searchLimited: (rows[0]?.matched ?? 0) > SEARCH_SCAN_LIMIT ? SEARCH_SCAN_LIMIT : null,
   };
 }

@@ -1,30 +1,30 @@
 import { pool } from "@/db/pool";
 import { env } from "@/env";
+import { QUEUE_STATES, type QueueState, queueDepth } from "./depth";
 import { listPauses, type Pause } from "./pauses";
 import { PRIORITIES, type Priority, priorityFromGraphile } from "./priorities";
 
+export { QUEUE_STATES, type QueueState };
+
 /**
- * The queue as an operator sees it, read from Graphile Worker's public `jobs` view: depth by
- * priority, task and state, the oldest waiting job's age, and the worker fleet from Sluice's own
- * heartbeat table.
+ * The queue as an operator sees it, read from Graphile Worker's tables: depth by priority, task
+ * and state (src/queue/depth.ts: exact, or for a huge backlog its waiting and scheduled jobs
+ * estimated and flagged in `estimated`), the oldest waiting job's age, and the worker fleet from
+ * Sluice's own heartbeat table.
  *
  * States: waiting (due, not locked), scheduled (due later), running (locked), retrying (failed at
  * least once, will run again), failed (out of attempts: failed for good).
  */
-export const QUEUE_STATES = ["waiting", "scheduled", "running", "retrying", "failed"] as const;
-export type QueueState = (typeof QUEUE_STATES)[number];
-
-export const STATE_SQL = `CASE
-  WHEN attempts >= max_attempts THEN 'failed'
-  WHEN locked_at IS NOT NULL THEN 'running'
-  WHEN run_at > now() THEN CASE WHEN attempts > 0 THEN 'retrying' ELSE 'scheduled' END
-  WHEN attempts > 0 THEN 'retrying'
-  ELSE 'waiting' END`;
-
 export interface QueueOverview {
   byPriority: Record<Priority, Record<QueueState, number>>;
   byTask: { task: string; counts: Record<QueueState, number> }[];
   totals: Record<QueueState, number>;
+  /**
+   * Set when some counts are estimates: the waiting and scheduled counts of these priorities and
+   * tasks (and so the totals) come from a sample of `sampledPercent` % of the queue's pages.
+   * Running, retrying and failed are always exact.
+   */
+  estimated: { priorities: Priority[]; tasks: string[]; sampledPercent: number } | null;
   oldestWaitingSeconds: number | null;
   workers: WorkerSummary[];
   /** Paused queues and datasets, and the maintenance switch (flag `all`). */
@@ -57,15 +57,8 @@ const zero = (): Record<QueueState, number> => ({
 
 export async function queueOverview(): Promise<QueueOverview> {
   const db = pool();
-  const [counts, oldest, workers, running, pauses] = await Promise.all([
-    db.query<{ task: string; priority: number; state: QueueState; n: number }>(
-      `SELECT task_identifier AS task, priority, ${STATE_SQL} AS state, count(*)::int AS n
-       FROM graphile_worker.jobs GROUP BY 1, 2, 3`,
-    ),
-    db.query<{ seconds: number | null }>(
-      `SELECT EXTRACT(EPOCH FROM now() - min(run_at))::float8 AS seconds FROM graphile_worker.jobs
-       WHERE locked_at IS NULL AND run_at <= now() AND attempts < max_attempts`,
-    ),
+  const [depth, workers, running, pauses] = await Promise.all([
+    queueDepth(db),
     db.query(
       `SELECT * FROM app.worker_processes
        WHERE stopped_at IS NULL OR stopped_at > now() - interval '1 day'
@@ -78,7 +71,10 @@ export async function queueOverview(): Promise<QueueOverview> {
       key: string | null;
       flags: Record<string, boolean> | null;
     }>(
-      "SELECT locked_by, task_identifier AS task, locked_at, key, flags FROM graphile_worker.jobs WHERE locked_at IS NOT NULL",
+      // Locked jobs are in the small partial index of jobs not available (src/queue/depth.ts).
+      `SELECT j.locked_by, t.identifier AS task, j.locked_at, j.key, j.flags
+       FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id
+       WHERE j.is_available = false AND j.locked_at IS NOT NULL`,
     ),
     listPauses(db),
   ]);
@@ -88,11 +84,18 @@ export async function queueOverview(): Promise<QueueOverview> {
   >;
   const tasks = new Map<string, Record<QueueState, number>>();
   const totals = zero();
-  for (const r of counts.rows) {
-    byPriority[priorityFromGraphile(r.priority)][r.state] += r.n;
+  const estPriorities = new Set<Priority>();
+  const estTasks = new Set<string>();
+  for (const r of depth.rows) {
+    const priority = priorityFromGraphile(r.priority);
+    byPriority[priority][r.state] += r.n;
     if (!tasks.has(r.task)) tasks.set(r.task, zero());
     tasks.get(r.task)![r.state] += r.n;
     totals[r.state] += r.n;
+    if (r.estimated) {
+      estPriorities.add(priority);
+      estTasks.add(r.task);
+    }
   }
   const deadAfter = env().WORKER_DEAD_AFTER_SECONDS * 1000;
   return {
@@ -101,7 +104,15 @@ export async function queueOverview(): Promise<QueueOverview> {
       .map(([task, c]) => ({ task, counts: c }))
       .sort((a, b) => a.task.localeCompare(b.task)),
     totals,
-    oldestWaitingSeconds: oldest.rows[0]?.seconds ?? null,
+    estimated:
+      depth.sampledPercent === null
+        ? null
+        : {
+            priorities: PRIORITIES.filter((p) => estPriorities.has(p)),
+            tasks: [...estTasks].sort(),
+            sampledPercent: depth.sampledPercent,
+          },
+    oldestWaitingSeconds: depth.oldestWaitingSeconds,
     workers: workers.rows.map((w) => {
       const ids = new Set<string>(w.graphile_worker_ids ?? []);
       const stale = Date.now() - new Date(w.last_heartbeat_at).getTime() > deadAfter;

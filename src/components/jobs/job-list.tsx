@@ -272,6 +272,18 @@ export function JobList() {
       {(!filters.state || filters.state === "failed") && (
         <FailureGroups filter={groupFilter} canRetry={isOperator} />
       )}
+      {jobs.data?.pages[0]?.searchLimited && (
+        <p
+          role="status"
+          data-testid="search-limited"
+          className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-800"
+        >
+          More than {formatCount(jobs.data.pages[0].searchLimited)} jobs contain “{filters.q}”: the search
+          stops there, so these are ordered among the first {formatCount(jobs.data.pages[0].searchLimited)}{" "}
+          matches found, not necessarily the newest of all. Narrow it with more words, a task, a state or a
+          time range.
+        </p>
+      )}
       <DataTable
         label="Jobs"
         columns={columns}

@@ -54,7 +54,11 @@ function Card({
 export function HealthCards({ showAlerts }: { showAlerts: boolean }) {
   const trpc = useTRPC();
   const sub = useSubscription(trpc.metrics.summaryLive.subscriptionOptions());
-  const s = sub.data?.data as Summary | undefined;
+  return <HealthCardsView s={sub.data?.data as Summary | undefined} showAlerts={showAlerts} />;
+}
+
+/** The cards for a summary another stream delivers (the Overview's one stream). */
+export function HealthCardsView({ s, showAlerts }: { s: Summary | undefined; showAlerts: boolean }) {
   const dash = s ? undefined : "…";
   const success = s?.successRate24h;
   return (

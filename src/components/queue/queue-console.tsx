@@ -13,20 +13,10 @@ import { ConfirmDialog } from "../ui/confirm-dialog";
 import { Input, Select } from "../ui/field";
 import { PageHeader } from "../ui/page-header";
 import { Panel } from "../ui/panel";
+import { Count, DepthTable, depthDescription, type Overview } from "./depth-table";
 import { WorkerFleet } from "./worker-fleet";
 
-type Overview = RouterOutputs["queue"]["overview"];
 type Target = { kind: "task" | "priority" | "dataset"; name: string };
-
-const STATES = ["waiting", "scheduled", "running", "retrying", "failed"] as const;
-const PRIORITIES = ["emergency", "high", "standard", "background"] as const;
-const STATE_LABEL: Record<(typeof STATES)[number], string> = {
-  waiting: "Waiting",
-  scheduled: "Scheduled",
-  running: "Running",
-  retrying: "Retrying",
-  failed: "Failed for good",
-};
 
 /**
  * The operator's queue console: depth by priority and task, live; the drain forecast; pause and
@@ -49,6 +39,7 @@ export function QueueConsole({ isAdmin }: { isAdmin: boolean }) {
     if (checkedAt) void queryClient.invalidateQueries({ queryKey: trpc.queue.forecast.pathKey() });
   }, [checkedAt, queryClient, trpc]);
   const paused = new Set(o?.pauses.map((p) => p.flag));
+  const forecastFor = (p: string) => forecast.data?.priorities.find((x) => x.priority === p);
   const maintenance = o?.pauses.find((p) => p.kind === "maintenance");
   const connection = sub.status === "pending" ? "live" : sub.status === "error" ? "offline" : "connecting";
 
@@ -61,73 +52,37 @@ export function QueueConsole({ isAdmin }: { isAdmin: boolean }) {
       />
       {isAdmin && <MaintenanceSwitch on={!!maintenance} />}
 
-      <Panel
-        title="Depth by priority"
-        description={
-          o
-            ? `Oldest waiting job: ${o.oldestWaitingSeconds === null ? "none waiting" : formatDuration(o.oldestWaitingSeconds)} · updated ${new Date(o.checkedAt).toLocaleTimeString()}`
-            : "Connecting…"
-        }
-      >
-        <div className="overflow-x-auto">
-          <table aria-label="Depth and forecast by priority" className="w-full text-sm">
-            <thead>
-              <tr className="border-b border-slate-200 text-left text-xs uppercase tracking-wide text-slate-500">
-                <th scope="col" className="py-1.5 pr-3 font-semibold">
-                  Priority
-                </th>
-                {STATES.map((s) => (
-                  <th key={s} scope="col" className="px-3 py-1.5 text-right font-semibold">
-                    {STATE_LABEL[s]}
-                  </th>
-                ))}
-                <th scope="col" className="px-3 py-1.5 text-right font-semibold">
-                  Done / min
-                </th>
-                <th scope="col" className="px-3 py-1.5 font-semibold">
-                  Drain forecast
-                </th>
-                <th scope="col" className="px-3 py-1.5 text-right font-semibold">
-                  <span className="sr-only">Pause</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {PRIORITIES.map((p) => {
-                const f = forecast.data?.priorities.find((x) => x.priority === p);
-                const isPaused = paused.has(`priority:${p}`);
-                return (
-                  <tr key={p} className={isPaused ? "bg-amber-50/60" : ""}>
-                    <th scope="row" className="py-1.5 pr-3 text-left font-medium capitalize text-slate-700">
-                      {p} {isPaused && <Badge tone="warn">paused</Badge>}
-                    </th>
-                    {STATES.map((s) => {
-                      const n = o?.byPriority[p][s] ?? 0;
-                      return (
-                        <td
-                          key={s}
-                          data-testid={`depth-${p}-${s}`}
-                          className={`px-3 py-1.5 text-right tabular-nums ${n === 0 ? "text-slate-300" : s === "failed" ? "font-semibold text-red-700" : "text-slate-900"}`}
-                        >
-                          {o ? formatCount(n) : "…"}
-                        </td>
-                      );
-                    })}
-                    <td className="px-3 py-1.5 text-right tabular-nums text-slate-700">
-                      {f ? formatCount(f.finishedPerMinute) : "…"}
-                    </td>
-                    <td className="px-3 py-1.5 text-xs" data-testid={`forecast-${p}`}>
-                      {f ? <ForecastText f={f} paused={isPaused || !!maintenance} /> : "…"}
-                    </td>
-                    <td className="px-3 py-1.5 text-right">
-                      <PauseButton target={{ kind: "priority", name: p }} paused={isPaused} />
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+      <Panel title="Depth by priority" description={depthDescription(o, formatDuration)}>
+        <DepthTable
+          o={o}
+          label="Depth and forecast by priority"
+          rowClassName={(p) => (paused.has(`priority:${p}`) ? "bg-amber-50/60" : "")}
+          rowBadge={(p) => paused.has(`priority:${p}`) && <Badge tone="warn">paused</Badge>}
+          extra={[
+            {
+              header: "Done / min",
+              cell: (p) => {
+                const f = forecastFor(p);
+                return f ? formatCount(f.finishedPerMinute) : "…";
+              },
+            },
+            {
+              header: "Drain forecast",
+              align: "left",
+              testId: (p) => `forecast-${p}`,
+              cell: (p) => {
+                const f = forecastFor(p);
+                return f ? <ForecastText f={f} paused={paused.has(`priority:${p}`) || !!maintenance} /> : "…";
+              },
+            },
+            {
+              header: <span className="sr-only">Pause</span>,
+              cell: (p) => (
+                <PauseButton target={{ kind: "priority", name: p }} paused={paused.has(`priority:${p}`)} />
+              ),
+            },
+          ]}
+        />
         <div className="mt-2 flex flex-wrap items-center gap-2 text-xs text-slate-500">
           <label htmlFor={windowId}>Forecast from the last</label>
           <Select
@@ -145,6 +100,11 @@ export function QueueConsole({ isAdmin }: { isAdmin: boolean }) {
           <span>
             of jobs finished against jobs arriving; the backlog counts Sluice jobs (an upload is one job
             however many chunks it has).
+            {forecast.data &&
+              forecast.data.measuredOverMinutes < windowMinutes &&
+              ` Busy window: rates are measured over the newest ${formatCount(20_000)} jobs (the last ${formatDuration(
+                forecast.data.measuredOverMinutes * 60,
+              )}).`}
           </span>
         </div>
       </Panel>
@@ -173,8 +133,12 @@ export function QueueConsole({ isAdmin }: { isAdmin: boolean }) {
                         {isPaused && <Badge tone="warn">paused</Badge>}
                       </th>
                       <td className="px-2 py-1.5 text-right text-xs tabular-nums text-slate-600">
-                        {formatCount(t.counts.waiting + t.counts.scheduled)} waiting ·{" "}
-                        {formatCount(t.counts.running)} running · {formatCount(t.counts.retrying)} retrying
+                        <Count
+                          n={t.counts.waiting + t.counts.scheduled}
+                          estimated={!!o?.estimated?.tasks.includes(t.task)}
+                        />{" "}
+                        waiting · {formatCount(t.counts.running)} running · {formatCount(t.counts.retrying)}{" "}
+                        retrying
                         {t.counts.failed > 0 && (
                           <span className="text-red-700"> · {formatCount(t.counts.failed)} failed</span>
                         )}
@@ -204,16 +168,16 @@ function ForecastText({
   f: RouterOutputs["queue"]["forecast"]["priorities"][number];
   paused: boolean;
 }) {
+  const backlog = <Count n={f.backlog} estimated={f.backlogEstimated} />;
   if (f.backlog === 0) return <span className="text-slate-400">empty</span>;
-  if (paused) return <span className="text-amber-700">paused: {formatCount(f.backlog)} held</span>;
+  if (paused) return <span className="text-amber-700">paused: {backlog} held</span>;
   if (f.growing)
     return (
       <span className="font-medium text-red-700">
-        growing +{formatCount(f.netPerMinute)}/min ({formatCount(f.backlog)} queued)
+        growing +{formatCount(f.netPerMinute)}/min ({backlog} queued)
       </span>
     );
-  if (f.drainSeconds === null)
-    return <span className="text-amber-700">not draining ({formatCount(f.backlog)} queued)</span>;
+  if (f.drainSeconds === null) return <span className="text-amber-700">not draining ({backlog} queued)</span>;
   return (
     <span className="text-slate-700">
       empty in ~{formatDuration(f.drainSeconds)}{" "}

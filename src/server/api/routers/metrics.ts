@@ -1,7 +1,7 @@
 import { tracked } from "@trpc/server";
 import { z } from "zod";
 import { metricRangeSchema, metricSeries } from "@/metrics/series";
-import { healthSummary } from "@/metrics/summary";
+import { healthSummary, sharedSummary } from "@/metrics/summary";
 import { liveHub } from "@/server/live";
 import { analystProcedure, createTRPCRouter, operatorProcedure } from "../trpc";
 
@@ -19,12 +19,12 @@ export const metricsRouter = createTRPCRouter({
     const events = liveHub().events(signal, { tickMs: SUMMARY_INTERVAL_MS });
     let seq = 0;
     let last = Date.now();
-    yield tracked(String(++seq), await healthSummary());
+    yield tracked(String(++seq), await sharedSummary());
     for await (const e of events) {
       if (typeof e === "object" && e.type === "worker" && e.state === "heartbeat") continue;
       if (Date.now() - last < 2_000) continue;
       last = Date.now();
-      yield tracked(String(++seq), await healthSummary());
+      yield tracked(String(++seq), await sharedSummary());
     }
   }),
   /** A chart range's series, re-sent every 15 s (new minute samples arrive once a minute). */

@@ -1,6 +1,6 @@
 import { tracked } from "@trpc/server";
 import { z } from "zod";
-import { drainForecast, forecastInput } from "@/queue/forecast";
+import { forecastInput, sharedForecast } from "@/queue/forecast";
 import { queueOverview, sharedOverview } from "@/queue/overview";
 import {
   listPauses,
@@ -36,7 +36,7 @@ export const queueRouter = createTRPCRouter({
     }
   }),
   /** When each priority's backlog empties at the current throughput, and whether it is growing. */
-  forecast: operatorProcedure.input(forecastInput).query(({ input }) => drainForecast(input)),
+  forecast: operatorProcedure.input(forecastInput).query(({ input }) => sharedForecast(input)),
   pauses: operatorProcedure.query(() => listPauses()),
   pause: operatorProcedure
     .input(z.object({ target: pauseTargetSchema, reason: z.string().max(500).optional() }))
