@@ -6,9 +6,6 @@ import { type QueueOverview, sharedOverview } from "@/queue/overview";
 import { type LiveEvent, liveHub } from "@/server/live";
 import { analystProcedure, createTRPCRouter, publicProcedure } from "../trpc";
 
-/** How often the live health stream sends a fresh snapshot even when nothing was notified. */
-const HEALTH_STREAM_INTERVAL_MS = 5_000;
-
 export const systemRouter = createTRPCRouter({
   health: publicProcedure.query(() => getHealth()),
 
@@ -21,29 +18,6 @@ export const systemRouter = createTRPCRouter({
         }
       : null,
   ),
-
-  /**
-   * Live health over SSE: a snapshot at once, then on every worker event (start, heartbeat, stop)
-   * and at least every few seconds. Each snapshot is whole, so a reconnecting browser is current
-   * with its first message.
-   */
-  healthStream: analystProcedure.subscription(async function* ({ signal }) {
-    // Subscribe before the first read, so nothing between the two is missed.
-    const events = liveHub().events(signal, { tickMs: HEALTH_STREAM_INTERVAL_MS });
-    let seq = 0;
-    let last = 0;
-    const snapshot = async () => {
-      last = Date.now();
-      return tracked(String(++seq), await getHealth());
-    };
-    yield await snapshot();
-    for await (const e of events) {
-      if (typeof e === "object" && e.type !== "worker") continue;
-      // Heartbeats from many workers arrive together; one snapshot a second is plenty.
-      if (Date.now() - last < 1000) continue;
-      yield await snapshot();
-    }
-  }),
 
   /**
    * Everything the Overview page shows, in one stream (one SSE connection instead of one per
