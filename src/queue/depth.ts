@@ -1,6 +1,20 @@
-import type pg from "pg";
+import pg from "pg";
 
 type Queryable = Pick<pg.ClientBase, "query">;
+
+/**
+ * Runs independent reads at once on a pool (each takes its own connection), one after another on
+ * a single client, which cannot run two queries at once.
+ */
+async function reads<T extends readonly unknown[]>(
+  client: Queryable,
+  fns: { [K in keyof T]: () => Promise<T[K]> },
+): Promise<T> {
+  if (client instanceof pg.Pool) return (await Promise.all(fns.map((f) => f()))) as unknown as T;
+  const out: unknown[] = [];
+  for (const f of fns) out.push(await f());
+  return out as unknown as T;
+}
 
 /**
  * Counting Graphile Worker's queue at any size, for the overview, the minute sampler, the health
@@ -83,12 +97,21 @@ export async function queueDepth(
   const exclude = opts.excludeTasks ?? [];
   // Every priority with queued (available) jobs, by a skip scan of Graphile's main index, each
   // with its oldest due job; the always-exact states; and a sample of the rest.
-  const [tasks, priorities, others, sample] = await Promise.all([
-    client.query<{ id: number; identifier: string }>(
-      "SELECT id, identifier FROM graphile_worker._private_tasks",
-    ),
-    client.query<{ priority: number; oldest: number | null }>(
-      `WITH RECURSIVE p AS (
+  const [tasks, priorities, others, sample] = await reads<
+    [
+      pg.QueryResult<{ id: number; identifier: string }>,
+      pg.QueryResult<{ priority: number; oldest: number | null }>,
+      pg.QueryResult<{ priority: number; task_id: number; state: QueueState; n: number }>,
+      Awaited<ReturnType<typeof sampleFresh>>,
+    ]
+  >(client, [
+    () =>
+      client.query<{ id: number; identifier: string }>(
+        "SELECT id, identifier FROM graphile_worker._private_tasks",
+      ),
+    () =>
+      client.query<{ priority: number; oldest: number | null }>(
+        `WITH RECURSIVE p AS (
          (SELECT priority FROM graphile_worker._private_jobs WHERE is_available = true ORDER BY priority LIMIT 1)
          UNION ALL
          SELECT (SELECT j.priority FROM graphile_worker._private_jobs j
@@ -100,18 +123,19 @@ export async function queueDepth(
             WHERE j.is_available = true AND j.priority = p.priority AND t.identifier <> ALL($1)
             ORDER BY j.run_at LIMIT 1) AS oldest
        FROM p WHERE p.priority IS NOT NULL`,
-      [exclude],
-    ),
+        [exclude],
+      ),
     // Running, failed for good and retrying: the two partial indexes, always exact.
-    client.query<{ priority: number; task_id: number; state: QueueState; n: number }>(
-      `SELECT priority, task_id, CASE WHEN attempts >= max_attempts THEN 'failed' ELSE 'running' END AS state,
+    () =>
+      client.query<{ priority: number; task_id: number; state: QueueState; n: number }>(
+        `SELECT priority, task_id, CASE WHEN attempts >= max_attempts THEN 'failed' ELSE 'running' END AS state,
          count(*)::int AS n
        FROM graphile_worker._private_jobs WHERE is_available = false GROUP BY 1, 2, 3
        UNION ALL
        SELECT priority, task_id, 'retrying', count(*)::int
        FROM graphile_worker._private_jobs WHERE is_available = true AND attempts > 0 GROUP BY 1, 2`,
-    ),
-    sampleFresh(client),
+      ),
+    () => sampleFresh(client),
   ]);
   const taskName = new Map(tasks.rows.map((t) => [t.id, t.identifier]));
   // Priorities the sample puts clearly over the limit stay estimated; the others are counted
