@@ -181,9 +181,8 @@ function groupedSql(c: ColumnDefinition, src: ProfileSource, edges: Histogram | 
 }
 
 /**
- * The column's figures from its rows, for a column whose values are all different: `checked`
- * (not the natural key) also counts its distinct values, by 64-bit hashes for text (the caller
- * profiles the grouped way when that count falls short of the filled cells). Answers the fields
+ * The column's figures from its rows, for a column whose values are all different (the natural
+ * key, or a column spreadDistinct proved so). Answers the fields
  * groupedSql does, plus `smallest`: the first CATEGORICAL_MAX values in order, which are the top
  * values and, in a small column, all of them. `below`, a sampled value with CATEGORICAL_MAX
  * sampled values at or below it, lets the same pass collect the few rows that can be among those
@@ -194,7 +193,6 @@ function uniqueSql(
   src: ProfileSource,
   edges: Histogram | null,
   shapesInSql: boolean,
-  checked: boolean,
   below: string | null,
 ) {
   const q = quoteIdent(c.name);
@@ -205,9 +203,6 @@ function uniqueSql(
   // Lengths counted while loading spare counting the characters of every row here.
   const countLengths = textual && !src.lengths?.has(c.name);
   const stats = ["count(*)::bigint AS filled"];
-  if (checked) {
-    stats.push(`count(DISTINCT ${textual ? "hashtextextended(v, 0)" : "v"})::bigint AS distinct_values`);
-  }
   if (ORDERED.has(c.type)) {
     stats.push(
       "min(v) AS lo",
@@ -234,7 +229,7 @@ function uniqueSql(
       : `SELECT ${q} AS v ${rowsOf()} ORDER BY ${orderOf(c, q)} LIMIT ${CATEGORICAL_MAX}`;
   const selects = [
     "a.filled",
-    checked ? "a.distinct_values" : "a.filled AS distinct_values",
+    "a.filled AS distinct_values",
     `(SELECT coalesce(json_agg(v::text ORDER BY ${orderOf(c, "v")}), '[]') FROM (${smallest}) x) AS smallest`,
     below !== null ? "coalesce(cardinality(a.below), 0) AS below_n" : "NULL::int AS below_n",
   ];
@@ -265,6 +260,35 @@ function uniqueSql(
   const text = `SELECT ${selects.join(",\n      ")}
     FROM (SELECT ${stats.join(", ")} FROM (SELECT ${q} AS v${countLengths ? `, length(${q}) AS len` : ""} ${rowsOf()}) r) a`;
   return { text, params };
+}
+
+/**
+ * Whether each `spread` column really holds no value twice, for several in one scan: their
+ * distinct counts (of 64-bit hashes for text) beside their filled counts. Sorting several columns'
+ * values in one statement costs well under a statement per column. Equal counts
+ * prove every value different (a hash collision can only make a column look repeating, which
+ * profiles it the grouped way: slower, never wrong).
+ */
+async function spreadDistinct(
+  client: pg.ClientBase,
+  columns: ColumnDefinition[],
+  src: ProfileSource,
+): Promise<Map<string, boolean>> {
+  const { params, p } = parameters();
+  const where = src.where ? ` WHERE ${src.where.replace("$1", p(src.param))}` : "";
+  const stats = columns.flatMap((c, i) => {
+    const q = quoteIdent(c.name);
+    return [
+      `count(${q})::bigint AS f${i}`,
+      `count(DISTINCT ${TEXTUAL.has(c.type) ? `hashtextextended(${q}, 0)` : q})::bigint AS d${i}`,
+    ];
+  });
+  const { rows } = await client.query({
+    text: `SELECT ${stats.join(", ")} FROM ${src.table}${where}`,
+    values: params,
+  });
+  const r = rows[0] as Record<string, string>;
+  return new Map(columns.map((c, i) => [c.name, r[`d${i}`] === r[`f${i}`]]));
 }
 
 interface Sampled {
@@ -339,7 +363,6 @@ export type Plan = "grouped" | "unique" | "spread";
 
 /**
  * Profiles one column; `edges` asks for its counts over another profile's histogram (for drift).
- * Answers null for a `spread` column whose values turn out to repeat.
  */
 async function profileColumn(
   client: pg.ClientBase,
@@ -349,7 +372,7 @@ async function profileColumn(
   edges: Histogram | null,
   plan: Plan,
   below: string | null,
-): Promise<{ profile: ColumnProfile; edgeCounts: EdgeCounts | null } | null> {
+): Promise<{ profile: ColumnProfile; edgeCounts: EdgeCounts | null }> {
   const shapesInSql = src.shapes === undefined;
   const query = async ({ text, params }: { text: string; params: unknown[] }) =>
     (
@@ -363,10 +386,9 @@ async function profileColumn(
         } as never,
       })
     ).rows[0];
-  const unique = (b: string | null) => uniqueSql(c, src, edges, shapesInSql, plan === "spread", b);
+  const unique = (b: string | null) => uniqueSql(c, src, edges, shapesInSql, b);
   let r = await query(plan === "grouped" ? groupedSql(c, src, edges, shapesInSql) : unique(below));
   if (plan !== "grouped") {
-    if (r.distinct_values < r.filled) return null;
     // Rows changed since the sample (production): fewer than the smallest were at or below it.
     if (r.below_n !== null && r.below_n < Math.min(CATEGORICAL_MAX, r.filled)) r = await query(unique(null));
     // Every value occurs once: the commonest are the first in order, each counted once.
@@ -444,7 +466,8 @@ export async function profileColumns(
   const used = new Map<string, Plan>();
   const edgeCounts = new Map<string, EdgeCounts>();
   const debug = (m: string) => process.env.QUALITY_DEBUG && console.log(`[quality] ${m}`);
-  const work: { i: number; plan: Plan }[] = [];
+  const work: ({ i: number; plan: Plan } | { check: ColumnDefinition[] })[] = [];
+  const allDifferent = new Map<string, boolean>();
   const withLane = async (fn: (client: pg.PoolClient) => Promise<void>) => {
     const client = await pool.connect();
     try {
@@ -472,25 +495,41 @@ export async function profileColumns(
             ? "spread"
             : "grouped";
     const planned = columns.map((c, i) => ({ i, plan: planOf(c) }));
+    const check = planned.filter((w) => w.plan === "spread").map((w) => columns[w.i]!);
+    // Two columns a statement: most of the saving, and the checks spread over the lanes.
+    for (let k = 0; k < check.length; k += 2) work.push({ check: check.slice(k, k + 2) });
     work.push(...planned.filter((w) => w.plan !== "grouped"), ...planned.filter((w) => w.plan === "grouped"));
   });
   const lane = () =>
     withLane(async (client) => {
       for (let w = work.shift(); w; w = work.shift()) {
-        const c = columns[w.i]!;
         const t0 = Date.now();
-        const below = sampled.get(c.name)?.below ?? null;
-        const out = await profileColumn(client, c, src, rows, edgesOf(c.name), w.plan, below);
-        debug(`${c.name} (${w.plan}${out ? "" : ": values repeat"}) ${Date.now() - t0} ms`);
-        if (!out) {
-          work.push({ i: w.i, plan: "grouped" });
+        if ("check" in w) {
+          for (const [name, different] of await spreadDistinct(client, w.check, src)) {
+            allDifferent.set(name, different);
+          }
+          debug(`distinct check of ${w.check.map((c) => c.name).join(", ")} ${Date.now() - t0} ms`);
           continue;
         }
+        const c = columns[w.i]!;
+        const below = sampled.get(c.name)?.below ?? null;
+        const out = await profileColumn(client, c, src, rows, edgesOf(c.name), w.plan, below);
+        debug(`${c.name} (${w.plan}) ${Date.now() - t0} ms`);
         profiles[w.i] = out.profile;
         used.set(c.name, w.plan);
         if (out.edgeCounts) edgeCounts.set(c.name, out.edgeCounts);
       }
     });
-  await Promise.all(Array.from({ length: Math.min(parallel, columns.length) }, lane));
+  const lanes = () => Promise.all(Array.from({ length: Math.min(parallel, columns.length) }, lane));
+  await lanes();
+  // Spread columns whose values turned out to repeat: profiled again, from their groups.
+  columns.forEach((c, i) => {
+    if (used.get(c.name) === "spread" && allDifferent.get(c.name) === false) {
+      debug(`${c.name}: values repeat`);
+      edgeCounts.delete(c.name);
+      work.push({ i, plan: "grouped" });
+    }
+  });
+  if (work.length) await lanes();
   return { profiles, edgeCounts, plans: used };
 }
