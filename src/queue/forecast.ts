@@ -146,9 +146,10 @@ const latest = new Map<number, { at: number; value: ReturnType<typeof drainForec
 
 /**
  * The forecast for the console, which refetches it with every live snapshot: one computation per
- * window and `maxAgeMs` for every browser this process serves.
+ * window and `maxAgeMs` for every browser this process serves. A rate over minutes moves slowly,
+ * so a few seconds' age costs nothing in truth and saves the queue most of the reads.
  */
-export function sharedForecast(input: z.input<typeof forecastInput> = {}, maxAgeMs = 1_000) {
+export function sharedForecast(input: z.input<typeof forecastInput> = {}, maxAgeMs = 5_000) {
   const { windowMinutes } = forecastInput.parse(input);
   const hit = latest.get(windowMinutes);
   if (hit && Date.now() - hit.at < maxAgeMs) return hit.value;
