@@ -1,5 +1,6 @@
 import { pool } from "@/db/pool";
 import { countLiveWorkers } from "@/queue/worker-registry";
+import { reusedFor } from "@/server/reuse";
 import { backlog, currentDepth } from "./samples";
 
 export interface HealthSummary {
@@ -76,8 +77,8 @@ export async function healthSummary(
   };
 }
 
-let latest: { at: number; value: Promise<HealthSummary> } | undefined;
-let latestFinished: { at: number; value: Promise<FinishedTotals> } | undefined;
+const reuseSummary = reusedFor<HealthSummary>();
+const reuseFinished = reusedFor<FinishedTotals>();
 /** The day's totals move slowly, and reading them costs every job of the day: every 15 s is plenty. */
 const FINISHED_MAX_AGE_MS = 15_000;
 
@@ -86,18 +87,7 @@ const FINISHED_MAX_AGE_MS = 15_000;
  * process, the last-hour and 24-hour figures at most `FINISHED_MAX_AGE_MS` old.
  */
 export function sharedSummary(maxAgeMs = 1_000): Promise<HealthSummary> {
-  if (latest && Date.now() - latest.at < maxAgeMs) return latest.value;
-  if (!latestFinished || Date.now() - latestFinished.at >= FINISHED_MAX_AGE_MS) {
-    const finished = finishedTotals();
-    latestFinished = { at: Date.now(), value: finished };
-    finished.catch(() => {
-      if (latestFinished?.value === finished) latestFinished = undefined;
-    });
-  }
-  const value = healthSummary(latestFinished.value);
-  latest = { at: Date.now(), value };
-  value.catch(() => {
-    if (latest?.value === value) latest = undefined;
-  });
-  return value;
+  return reuseSummary(null, maxAgeMs, () =>
+    healthSummary(reuseFinished(null, FINISHED_MAX_AGE_MS, finishedTotals)),
+  );
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { pool } from "@/db/pool";
+import { reusedFor } from "@/server/reuse";
 import { roundEstimate } from "./depth";
 import { PRIORITIES, type Priority } from "./priorities";
 
@@ -142,7 +143,7 @@ export async function drainForecast(input: z.input<typeof forecastInput> = {}): 
   };
 }
 
-const latest = new Map<number, { at: number; value: ReturnType<typeof drainForecast> }>();
+const reuse = reusedFor<Awaited<ReturnType<typeof drainForecast>>, number>();
 
 /**
  * The forecast for the console, which refetches it with every live snapshot: one computation per
@@ -151,12 +152,5 @@ const latest = new Map<number, { at: number; value: ReturnType<typeof drainForec
  */
 export function sharedForecast(input: z.input<typeof forecastInput> = {}, maxAgeMs = 5_000) {
   const { windowMinutes } = forecastInput.parse(input);
-  const hit = latest.get(windowMinutes);
-  if (hit && Date.now() - hit.at < maxAgeMs) return hit.value;
-  const value = drainForecast({ windowMinutes });
-  latest.set(windowMinutes, { at: Date.now(), value });
-  value.catch(() => {
-    if (latest.get(windowMinutes)?.value === value) latest.delete(windowMinutes);
-  });
-  return value;
+  return reuse(windowMinutes, maxAgeMs, () => drainForecast({ windowMinutes }));
 }

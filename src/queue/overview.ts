@@ -1,5 +1,6 @@
 import { pool } from "@/db/pool";
 import { env } from "@/env";
+import { reusedFor } from "@/server/reuse";
 import { QUEUE_STATES, type QueueState, queueDepth } from "./depth";
 import { listPauses, type Pause } from "./pauses";
 import { PRIORITIES, type Priority, priorityFromGraphile } from "./priorities";
@@ -153,18 +154,12 @@ export async function queueOverview(): Promise<QueueOverview> {
   };
 }
 
-let latest: { at: number; value: Promise<QueueOverview> } | undefined;
+const reuse = reusedFor<QueueOverview>();
 
 /**
  * The overview for live streams: one query at a time for every subscriber of this app process,
  * reused while under `maxAgeMs` old, so ten open consoles cost the database what one does.
  */
 export function sharedOverview(maxAgeMs = 500): Promise<QueueOverview> {
-  if (latest && Date.now() - latest.at < maxAgeMs) return latest.value;
-  const value = queueOverview();
-  latest = { at: Date.now(), value };
-  value.catch(() => {
-    if (latest?.value === value) latest = undefined;
-  });
-  return value;
+  return reuse(null, maxAgeMs, queueOverview);
 }
