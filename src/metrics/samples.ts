@@ -111,6 +111,30 @@ const UPSERT = `INSERT INTO app.metric_samples (resolution, at, depth, completed
     run_p50_ms = EXCLUDED.run_p50_ms, run_p95_ms = EXCLUDED.run_p95_ms, rows_loaded = EXCLUDED.rows_loaded,
     workers_alive = EXCLUDED.workers_alive, oldest_waiting_s = EXCLUDED.oldest_waiting_s`;
 
+/** Writes (or rewrites) one sample row. */
+function writeSample(
+  client: Queryable,
+  resolution: "minute" | "hour",
+  at: Date,
+  sample: { depth: Depth; stats: WindowStats; workersAlive: number; oldestWaitingS: number | null },
+) {
+  const { stats } = sample;
+  return client.query(UPSERT, [
+    resolution,
+    at,
+    JSON.stringify(sample.depth),
+    stats.completed,
+    stats.failed,
+    stats.waitP50Ms,
+    stats.waitP95Ms,
+    stats.runP50Ms,
+    stats.runP95Ms,
+    stats.rowsLoaded,
+    sample.workersAlive,
+    sample.oldestWaitingS,
+  ]);
+}
+
 /**
  * Records the minute that just ended (`now` rounded down, minus one minute): what finished in it,
  * and the queue's depth and live workers as seen now. Idempotent: a rerun overwrites the row.
@@ -123,20 +147,7 @@ export async function sampleMetrics(client: Queryable, now = new Date()): Promis
     currentDepth(client),
     countLiveWorkers(client),
   ]);
-  await client.query(UPSERT, [
-    "minute",
-    from,
-    JSON.stringify(depth),
-    stats.completed,
-    stats.failed,
-    stats.waitP50Ms,
-    stats.waitP95Ms,
-    stats.runP50Ms,
-    stats.runP95Ms,
-    stats.rowsLoaded,
-    workers,
-    oldestWaitingS,
-  ]);
+  await writeSample(client, "minute", from, { depth, stats, workersAlive: workers, oldestWaitingS });
   return { at: from };
 }
 
@@ -174,23 +185,15 @@ export async function rollUpMetrics(
       for (const state of Object.keys(depth[p]))
         depth[p][state] = Math.round((depth[p][state]! / n) * 10) / 10;
     }
-    await client.query(UPSERT, [
-      "hour",
-      from,
-      JSON.stringify(depth),
-      stats.completed,
-      stats.failed,
-      stats.waitP50Ms,
-      stats.waitP95Ms,
-      stats.runP50Ms,
-      stats.runP95Ms,
-      stats.rowsLoaded,
-      Math.max(0, ...minutes.rows.map((m) => m.workers_alive)),
-      minutes.rows.reduce<number | null>(
+    await writeSample(client, "hour", from, {
+      depth,
+      stats,
+      workersAlive: Math.max(0, ...minutes.rows.map((m) => m.workers_alive)),
+      oldestWaitingS: minutes.rows.reduce<number | null>(
         (max, m) => (m.oldest_waiting_s === null ? max : Math.max(max ?? 0, m.oldest_waiting_s)),
         null,
       ),
-    ]);
+    });
   }
   const deleted = await client.query(
     `DELETE FROM app.metric_samples
