@@ -4,6 +4,7 @@ import { formatDuration, secondsBetween } from "@/format";
 import type { RouterOutputs } from "@/trpc/react";
 import { Badge } from "../ui/badge";
 import { DateTime } from "../ui/date-time";
+import { Panel } from "../ui/panel";
 
 type Job = RouterOutputs["jobs"]["detail"];
 
@@ -59,10 +60,7 @@ export function JobHistory({ job }: { job: Job }) {
   const failures = job.attemptRuns.filter((a) => !a.succeeded);
   return (
     <div className="grid gap-4 lg:grid-cols-2">
-      <section aria-labelledby="timeline-title" className="rounded-lg border border-slate-200 bg-white p-4">
-        <h2 id="timeline-title" className="mb-3 text-sm font-semibold text-slate-800">
-          Timeline
-        </h2>
+      <Panel title="Timeline">
         <ol className="relative space-y-3 border-l border-slate-200 pl-4" data-testid="job-timeline">
           {steps.map((s, i) => (
             <li key={`${s.at}-${s.label}`} className="relative">
@@ -81,15 +79,12 @@ export function JobHistory({ job }: { job: Job }) {
             </li>
           ))}
         </ol>
-      </section>
+      </Panel>
 
-      <section aria-labelledby="attempts-title" className="rounded-lg border border-slate-200 bg-white p-4">
-        <h2 id="attempts-title" className="mb-3 text-sm font-semibold text-slate-800">
-          Attempts{" "}
-          <span className="font-normal text-slate-500">
-            ({job.attemptRuns.length} run{job.attemptRuns.length === 1 ? "" : "s"}, {failures.length} failed)
-          </span>
-        </h2>
+      <Panel
+        title="Attempts"
+        titleNote={`(${job.attemptRuns.length} run${job.attemptRuns.length === 1 ? "" : "s"}, ${failures.length} failed)`}
+      >
         {job.attemptRuns.length === 0 ? (
           <p className="text-sm text-slate-500">No task of this job has finished a run yet.</p>
         ) : (
@@ -128,12 +123,9 @@ export function JobHistory({ job }: { job: Job }) {
             ))}
           </ul>
         )}
-      </section>
+      </Panel>
 
-      <section aria-labelledby="logs-title" className="rounded-lg border border-slate-200 bg-white p-4">
-        <h2 id="logs-title" className="mb-3 text-sm font-semibold text-slate-800">
-          Log
-        </h2>
+      <Panel title="Log">
         {job.logs.length === 0 ? (
           <p className="text-sm text-slate-500">This job has written no log lines.</p>
         ) : (
@@ -156,12 +148,9 @@ export function JobHistory({ job }: { job: Job }) {
             ))}
           </ol>
         )}
-      </section>
+      </Panel>
 
-      <section aria-labelledby="payload-title" className="rounded-lg border border-slate-200 bg-white p-4">
-        <h2 id="payload-title" className="mb-3 text-sm font-semibold text-slate-800">
-          Payload
-        </h2>
+      <Panel title="Payload">
         <pre className="max-h-48 overflow-auto rounded bg-slate-50 p-2 text-xs text-slate-700">
           {JSON.stringify(job.payload, null, 2)}
         </pre>
@@ -186,7 +175,7 @@ export function JobHistory({ job }: { job: Job }) {
             </ul>
           </>
         )}
-      </section>
+      </Panel>
     </div>
   );
 }
